@@ -1,0 +1,102 @@
+"""Options and output helpers shared by every verb, so they behave the same everywhere."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from orbitkit.errors import UserError
+from orbitkit.timeutil import parse_utc
+
+
+def warn(message: str) -> None:
+    """A warning for the user: stderr only, never mixed into data on stdout."""
+    sys.stderr.write(f"orbitkit: warning: {message}\n")
+
+
+def info(message: str) -> None:
+    """Progress or a note: stderr only."""
+    sys.stderr.write(f"orbitkit: {message}\n")
+
+
+def time_arg(what: str):
+    """An argparse ``type=`` that reads ISO 8601 UTC times, naming the option on error."""
+
+    def parse(text: str) -> datetime:
+        try:
+            return parse_utc(text, what=what)
+        except UserError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = "time"
+    return parse
+
+
+def positive_float(what: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what}: expected a number, got {text!r}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"{what}: must be > 0, got {text}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+def add_elements_options(parser: argparse.ArgumentParser) -> None:
+    """``--elements FILE`` (repeatable) and ``--offline``: every verb that needs orbits."""
+    parser.add_argument(
+        "--elements",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="element file (TLE, 3LE, OMM JSON/CSV/XML/KVN); repeatable; tried before the cache",
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="never touch the network (also ORBITKIT_OFFLINE=1)",
+    )
+
+
+def add_format_option(
+    parser: argparse.ArgumentParser, choices: Sequence[str], default: str
+) -> None:
+    parser.add_argument(
+        "--format",
+        choices=list(choices),
+        default=default,
+        help=f"output format (default {default}); json/csv write only data to stdout",
+    )
+
+
+def emit_json(obj: Any) -> None:
+    json.dump(obj, sys.stdout, indent=2, ensure_ascii=False, allow_nan=False)
+    sys.stdout.write("\n")
+
+
+def emit_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+
+
+def emit_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """A plain aligned text table for terminals."""
+    text_rows = [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [len(h) for h in header]
+    for row in text_rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in text_rows]
+    sys.stdout.write("\n".join(s.rstrip() for s in out) + "\n")
