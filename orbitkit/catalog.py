@@ -188,12 +188,14 @@ class Catalog:
         self._by_norad: dict[int, Member] = {}
         self._by_cospar: dict[str, Member] = {}
         self._by_name: dict[str, list[Member]] = {}
+        self._by_primary_name: dict[str, list[Member]] = {}
         for system in self.systems.values():
             for member in system.members:
                 if member.norad_id is not None:
                     self._by_norad.setdefault(member.norad_id, member)
                 if member.cospar_id:
                     self._by_cospar.setdefault(member.cospar_id.upper(), member)
+                self._by_primary_name.setdefault(_norm(member.name), []).append(member)
                 for name in (member.name, *member.aliases):
                     bucket = self._by_name.setdefault(_norm(name), [])
                     if member not in bucket:
@@ -247,7 +249,9 @@ class Catalog:
                 return [known]
             raise TargetError(f"unknown COSPAR id {token!r}: no catalogue member has it "
                               "(give its NORAD number to use an element file)")
-        named = self._by_name.get(_norm(token))
+        # A current name wins over an old alias: CelesTrak reused BeiDou MEO names
+        # ("BEIDOU-3 M7" was 43245 in 2021 and is 43107 in 2026).
+        named = self._by_primary_name.get(_norm(token)) or self._by_name.get(_norm(token))
         if named:
             return list(named)
         choices = list(self.systems) + [m.name for m in self.members()] + [
