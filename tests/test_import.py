@@ -1,0 +1,43 @@
+"""``import orbitkit`` stays light: no heavy module at import time, and quick."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+HEAVY = ("matplotlib", "cartopy", "astropy", "scipy", "jplephem", "skyfield")
+
+
+def _probe(code: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True, timeout=60).stdout
+    return json.loads(out)
+
+
+def test_import_orbitkit_loads_no_heavy_module():
+    found = _probe(
+        "import sys, json, orbitkit, orbitkit.cli; "
+        f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    )
+    assert found == []
+
+
+def test_import_orbitkit_is_quick():
+    # The issue's bar is 0.35 s on these machines; the best of three runs is measured so a
+    # busy CI neighbour does not fail it, and a cold cache is not what users see twice.
+    times = [
+        _probe("import time; t = time.perf_counter(); import orbitkit; "
+               "import json; print(json.dumps(time.perf_counter() - t))")
+        for _ in range(3)
+    ]
+    assert min(times) < 0.35
+
+
+def test_public_names_resolve():
+    names = _probe("import orbitkit, json; print(json.dumps(orbitkit.__all__))")
+    missing = _probe(
+        "import orbitkit, json; "
+        f"print(json.dumps([n for n in {names!r} if getattr(orbitkit, n, None) is None]))"
+    )
+    assert missing == []
