@@ -54,3 +54,43 @@ def _no_network_and_isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("ORBITKIT_OFFLINE", "1")
     monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.delenv("ORBITKIT_CATALOG_PATH", raising=False)
+
+
+# --------------------------------------------------------------------------- summary
+# Issue 10 asks the test summary to say how many bad inputs and faults were tried. Each test
+# file of that kind is counted by its passed test items; fuzz tests add the number of
+# generated examples through the ``tried`` fixture.
+_TRIED: dict[str, int] = {}
+_KIND_BY_FILE = {
+    "test_parse_corpus.py": "bad element inputs (hand-made corpus)",
+    "test_parse_fuzz.py": "fuzzed element records",
+    "test_celestrak_server.py": "data-server faults",
+    "test_cache.py": "cache faults",
+    "test_cli_contract.py": "CLI user errors",
+}
+
+
+@pytest.fixture
+def tried():
+    """Call ``tried(kind, n)`` to add ``n`` inputs of ``kind`` to the end-of-run summary."""
+
+    def add(kind: str, n: int = 1) -> None:
+        _TRIED[kind] = _TRIED.get(kind, 0) + n
+
+    return add
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and report.passed:
+        name = report.nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+        kind = _KIND_BY_FILE.get(name)
+        if kind:
+            _TRIED[kind + " [tests]"] = _TRIED.get(kind + " [tests]", 0) + 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _TRIED:
+        return
+    terminalreporter.section("bad inputs and faults tried")
+    for kind in sorted(_TRIED):
+        terminalreporter.write_line(f"{_TRIED[kind]:6d}  {kind}")
