@@ -1,0 +1,218 @@
+"""The offline map layer: maps render with no network and are not blank.
+
+Authority for the trap: cartopy downloads Natural Earth on the first ``coastlines()`` and
+fails or hangs offline (cartopy issues #1298, #1325, #2329). These tests make every network
+path raise, point cartopy at empty data folders (a fresh machine), and render.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import urllib.request
+
+import numpy as np
+import pytest
+
+from orbitkit.errors import UserError
+from orbitkit.plots import basemap
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+
+
+class NetworkUsed(AssertionError):
+    pass
+
+
+@pytest.fixture
+def no_network(monkeypatch, tmp_path):
+    """Every way out raises loudly; cartopy's data folders are empty (a fresh machine)."""
+
+    def refuse(*args, **kwargs):
+        raise NetworkUsed(f"network access attempted: {args[:2]!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    try:
+        import cartopy
+        import cartopy.io
+
+        monkeypatch.setitem(cartopy.config, "data_dir", tmp_path / "cartopy-data")
+        monkeypatch.setitem(cartopy.config, "pre_existing_data_dir", tmp_path / "cartopy-pre")
+        monkeypatch.setattr(cartopy.io.Downloader, "acquire_resource", refuse)
+    except ImportError:
+        pass
+    basemap.load_land.cache_clear()
+    yield
+    basemap.load_land.cache_clear()
+
+
+def _rgb_at(fig, ax, lon: float, lat: float) -> np.ndarray:
+    """The rendered RGB colour (0..1) at a geographic point."""
+    fig.canvas.draw()
+    img = np.asarray(fig.canvas.buffer_rgba())[..., :3] / 255.0
+    if basemap.is_geo_axes(ax):
+        import cartopy.crs as ccrs
+
+        x, y = ax.projection.transform_point(lon, lat, ccrs.PlateCarree())
+    else:
+        x, y = lon, lat
+    px, py = ax.transData.transform((x, y))
+    row = img.shape[0] - int(round(py))
+    return img[row, int(round(px))]
+
+
+def _hex_rgb(color: str) -> np.ndarray:
+    from matplotlib.colors import to_rgb
+
+    return np.array(to_rgb(color))
+
+
+BACKENDS = ["matplotlib"] + (["cartopy"] if basemap.cartopy_available() else [])
+PROJECTIONS = [("platecarree", b) for b in BACKENDS] + (
+    [("robinson", "cartopy"), ("orthographic", "cartopy")]
+    if basemap.cartopy_available()
+    else []
+)
+
+
+@pytest.mark.parametrize(("projection", "backend"), PROJECTIONS)
+def test_map_renders_offline_with_land_and_ocean(no_network, projection, backend):
+    """The Sahara (20N 15E) renders as land and the South Atlantic (30S 10W) as sea, both
+    within 2/255 of the layer's colours, with cartopy's downloader made to raise."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = basemap.world_axes(projection, center=(10.0, 0.0), backend=backend,
+                                 figsize=(8, 5), gridlines=False)
+    try:
+        land = _rgb_at(fig, ax, 15.0, 20.0)
+        sea = _rgb_at(fig, ax, -10.0, -30.0)
+        assert np.allclose(land, _hex_rgb(basemap.LAND_COLOR), atol=2 / 255), land
+        assert np.allclose(sea, _hex_rgb(basemap.OCEAN_COLOR), atol=2 / 255), sea
+    finally:
+        plt.close(fig)
+
+
+def test_png_is_not_blank(no_network, tmp_path):
+    """A saved PNG holds land, sea and coastline pixels, not one flat colour."""
+    import matplotlib.image as mpimg
+    import matplotlib.pyplot as plt
+
+    fig, ax = basemap.world_axes("platecarree", figsize=(8, 4))
+    path = tmp_path / "map.png"
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    img = mpimg.imread(path)[..., :3]
+    flat = img.reshape(-1, 3)
+    near = lambda c: np.all(np.abs(flat - _hex_rgb(c)) < 2 / 255, axis=1)  # noqa: E731
+    assert near(basemap.LAND_COLOR).mean() > 0.05
+    assert near(basemap.OCEAN_COLOR).mean() > 0.15
+    assert len(np.unique((flat * 255).astype(int), axis=0)) > 20
+
+
+def test_map_renders_in_a_process_without_network(tmp_path):
+    """A separate interpreter whose socket layer refuses everything draws a Robinson map."""
+    script = tmp_path / "draw.py"
+    script.write_text(
+        "import socket, urllib.request\n"
+        "def refuse(*a, **k):\n"
+        "    raise SystemExit('network access attempted')\n"
+        "socket.socket.connect = refuse\n"
+        "socket.create_connection = refuse\n"
+        "socket.getaddrinfo = refuse\n"
+        "urllib.request.urlopen = refuse\n"
+        "import matplotlib; matplotlib.use('Agg')\n"
+        "from orbitkit.plots.basemap import world_axes, cartopy_available\n"
+        "proj = 'robinson' if cartopy_available() else 'platecarree'\n"
+        f"fig, ax = world_axes(proj)\n"
+        f"fig.savefig({str(tmp_path / 'out.png')!r})\n"
+    )
+    env = {"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin",
+           "XDG_DATA_HOME": str(tmp_path / "xdg"), "HOME": str(tmp_path)}
+    proc = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out.png").stat().st_size > 10_000
+
+
+def test_bundled_data_is_natural_earth_with_provenance():
+    """The shipped file names its source and licence; land covers ~29 % of the globe."""
+    with open(basemap._BUNDLED, encoding="utf-8") as f:
+        doc = json.load(f)
+    assert "Natural Earth" in doc["source"] and "public domain" in doc["license"]
+    data = basemap._bundled()
+    assert data.resolution == "110m"
+    # Spherical area of the land polygons: Natural Earth land is 29 % of Earth within 1.5 %.
+    total = 0.0
+    for rings in data.polygons:
+        for k, ring in enumerate(rings):
+            lon, lat = np.radians(ring[:, 0]), np.radians(ring[:, 1])
+            a = 0.5 * np.sum((lon[1:] - lon[:-1]) * (np.sin(lat[1:]) + np.sin(lat[:-1])))
+            total += abs(a) * (1 if k == 0 else -1)
+    assert total / (4 * np.pi) == pytest.approx(0.29, abs=0.015)
+
+
+def test_coastlines_leave_out_the_cuts():
+    """No coastline edge runs along the +-180 deg cut or the South Pole closure."""
+    for line in basemap._bundled().coastlines:
+        on_cut = (np.abs(np.abs(line[:, 0]) - 180) < 1e-6) | (line[:, 1] < -90 + 1e-6)
+        assert not np.any(on_cut[:-1] & on_cut[1:])
+
+
+def test_import_orbitkit_does_not_load_matplotlib():
+    code = ("import sys, orbitkit, orbitkit.plots.basemap, orbitkit.groundtrack;"
+            "bad=[m for m in ('matplotlib','cartopy') if m in sys.modules];"
+            "print(','.join(bad)); raise SystemExit(1 if bad else 0)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_projection_without_cartopy_is_a_clear_error():
+    with pytest.raises(UserError, match="needs cartopy"):
+        basemap.world_axes("robinson", backend="matplotlib")
+    with pytest.raises(UserError, match="projection"):
+        basemap.world_axes("mercator")
+
+
+def test_helpers_draw_on_both_backends(no_network):
+    import matplotlib.pyplot as plt
+
+    for backend in BACKENDS:
+        fig, ax = basemap.world_axes(backend=backend)
+        lines = basemap.plot_lonlat(ax, [150, 170, -170, -150], [0, 10, 20, 30], color="r",
+                                    label="track")
+        assert len(lines) == 2 and lines[1].get_label().startswith("_")
+        basemap.draw_stations(ax, [("Beijing", 39.9, 116.4), {"name": "x", "lat_deg": 0,
+                                                             "lon_deg": 0}])
+        basemap.draw_terminator(ax, "2026-05-01T00:00:00Z")
+        fig.canvas.draw()
+        plt.close(fig)
+
+
+@pytest.mark.skipif(not basemap.cartopy_available(), reason="needs cartopy (and its pyshp)")
+def test_richer_local_natural_earth_is_used_when_present(no_network, tmp_path):
+    """A ne_50m_land.shp already in cartopy's data folder is read directly, not downloaded."""
+    import cartopy
+    import matplotlib.pyplot as plt
+    import shapefile
+
+    folder = tmp_path / "cartopy-pre" / "shapefiles" / "natural_earth" / "physical"
+    folder.mkdir(parents=True)
+    with shapefile.Writer(str(folder / "ne_50m_land"), shapeType=shapefile.POLYGON) as w:
+        w.field("featurecla", "C")
+        w.poly([[[-10, -10], [-10, 10], [10, 10], [10, -10], [-10, -10]]])  # clockwise shore
+        w.record("Land")
+    assert cartopy.config["pre_existing_data_dir"] == tmp_path / "cartopy-pre"
+    data = basemap.load_land("auto")
+    assert data.resolution == "50m" and data.path == folder / "ne_50m_land.shp"
+    assert basemap.load_land("110m").resolution == "110m"
+    fig, ax = basemap.world_axes(backend="cartopy", gridlines=False)
+    assert np.allclose(_rgb_at(fig, ax, 0.0, 0.0), _hex_rgb(basemap.LAND_COLOR), atol=2 / 255)
+    assert np.allclose(_rgb_at(fig, ax, 15.0, 20.0), _hex_rgb(basemap.OCEAN_COLOR),
+                       atol=2 / 255)
+    plt.close(fig)
