@@ -50,6 +50,8 @@ __all__ = [
     "plot_lonlat",
     "draw_stations",
     "draw_terminator",
+    "station_fields",
+    "lonlat_xycoords",
 ]
 
 PROJECTIONS = ("platecarree", "robinson", "orthographic")
@@ -410,7 +412,8 @@ def plot_lonlat(ax: Any, lon_deg: Any, lat_deg: Any, **kwargs: Any) -> list[Any]
     return out
 
 
-def _station_fields(station: Any) -> tuple[str, float, float]:
+def station_fields(station: Any) -> tuple[str, float, float]:
+    """``(name, lat_deg, lon_deg)`` of a Site, a dict or a ``(name, lat, lon)`` tuple."""
     if isinstance(station, dict):
         return (str(station.get("name") or station.get("key") or ""),
                 float(station["lat_deg"]), float(station["lon_deg"]))
@@ -442,15 +445,16 @@ def draw_stations(
     """
     kw = lonlat_kwargs(ax)
     for station in stations:
-        name, lat, lon = _station_fields(station)
+        name, lat, lon = station_fields(station)
         ax.scatter([lon], [lat], marker=marker, s=size, color=color, edgecolors="k",
                    linewidths=0.6, zorder=5, **kw)
         if labels and name:
             ax.annotate(name, (lon, lat), xytext=(4, 4), textcoords="offset points",
-                        fontsize=8, color="k", zorder=6, xycoords=_annotation_coords(ax))
+                        fontsize=8, color="k", zorder=6, xycoords=lonlat_xycoords(ax))
 
 
-def _annotation_coords(ax: Any):
+def lonlat_xycoords(ax: Any):
+    """An ``xycoords`` for ``ax.annotate`` that reads (lon_deg, lat_deg) on either backend."""
     if is_geo_axes(ax):
         import cartopy.crs as ccrs
 

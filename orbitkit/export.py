@@ -1,0 +1,288 @@
+"""Writers that put orbitkit results into the tools people already use.
+
+Ground tracks (:class:`orbitkit.groundtrack.GroundTrack`) go to
+
+* **GeoJSON** (RFC 7946) for GIS: a FeatureCollection with, per satellite, a ``LineString``
+  or, when the track crosses the antimeridian or has gaps, a ``MultiLineString`` cut at
+  +-180 deg (RFC 7946 sec. 3.1.9); properties ``norad_id``, ``name``, ``start_utc``,
+  ``stop_utc``. Footprints, when the track has them, are extra features with
+  ``"kind": "footprint"``;
+* **KML** 2.2 for Google Earth: one ``Placemark`` per satellite holding its lines;
+* **CZML** for Cesium: the ``document`` packet first, then one packet per satellite with
+  sampled Earth-fixed (``FIXED``) Cartesian positions in metres and its ``availability``;
+* **CSV**: ``time_utc,norad_id,name,lat_deg,lon_deg,alt_km``, one row per valid sample.
+
+:data:`WRITERS` maps a file extension to its writer; other result types (passes to
+iCalendar, ...) add theirs beside these.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import numpy as np
+
+from orbitkit.errors import UserError
+from orbitkit.groundtrack import GroundTrack, format_datetime64, split_at_antimeridian
+
+__all__ = [
+    "track_to_geojson",
+    "track_to_kml",
+    "track_to_czml",
+    "track_to_csv",
+    "write_track",
+    "WRITERS",
+    "TRACK_FORMATS",
+]
+
+# Colours (RGBA 0-255) for the satellites in KML/CZML: matplotlib's tab10, so files and
+# PNG maps of the same track look alike.
+_PALETTE = [
+    (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+    (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207),
+]
+# GeoJSON coordinates to 1e-5 deg (about 1 m): finer is noise for a ground track.
+_COORD_DECIMALS = 5
+
+
+def _color(track: GroundTrack, i: int) -> tuple[int, int, int]:
+    groups = [track.group(k) for k in range(track.n_satellites)]
+    distinct = list(dict.fromkeys(groups))
+    key = distinct.index(groups[i]) if len(set(groups) - {""}) > 1 else i
+    return _PALETTE[key % len(_PALETTE)]
+
+
+def _span(track: GroundTrack, i: int) -> tuple[str | None, str | None]:
+    span = track.valid_span(i)
+    if span is None:
+        return None, None
+    return format_datetime64(span[0]), format_datetime64(span[1])
+
+
+def _line_coords(lon: np.ndarray, lat: np.ndarray) -> list[list[float]]:
+    return [[round(float(x), _COORD_DECIMALS), round(float(y), _COORD_DECIMALS)]
+            for x, y in zip(lon, lat, strict=True)]
+
+
+def _geometry(lon: np.ndarray, lat: np.ndarray) -> dict[str, Any] | None:
+    segs = split_at_antimeridian(lon, lat)
+    if not segs:
+        return None
+    lines = [_line_coords(s.lon_deg, s.lat_deg) for s in segs]
+    if len(lines) == 1:
+        return {"type": "LineString", "coordinates": lines[0]}
+    return {"type": "MultiLineString", "coordinates": lines}
+
+
+def track_to_geojson(track: GroundTrack) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection (a ``dict``; ``json.dumps`` it) of the tracks.
+
+    A satellite with no valid sample gets a feature with ``"geometry": null``.
+    """
+    features = []
+    for i in range(track.n_satellites):
+        start, stop = _span(track, i)
+        features.append({
+            "type": "Feature",
+            "properties": {
+                "kind": "track",
+                "norad_id": int(track.norad_ids[i]),
+                "name": track.names[i],
+                "group": track.group(i) or None,
+                "start_utc": start,
+                "stop_utc": stop,
+                "step_s": track.step_s,
+            },
+            "geometry": _geometry(track.lon_deg[i], track.lat_deg[i]),
+        })
+    for i, fp in enumerate(track.footprints):
+        if fp is None:
+            continue
+        features.append({
+            "type": "Feature",
+            "properties": {
+                "kind": "footprint",
+                "norad_id": int(track.norad_ids[i]),
+                "name": track.names[i],
+                "time_utc": format_datetime64(track.footprint_time),
+                "elevation_mask_deg": track.footprint_mask_deg,
+            },
+            "geometry": _geometry(fp[1], fp[0]),
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _kml_color(rgb: tuple[int, int, int], alpha: int = 255) -> str:
+    r, g, b = rgb
+    return f"{alpha:02x}{b:02x}{g:02x}{r:02x}"  # KML colours are aabbggrr
+
+
+def track_to_kml(track: GroundTrack, *, clamp_to_ground: bool = True) -> str:
+    """KML 2.2 text: a Document with one Placemark (a MultiGeometry of lines) per satellite.
+
+    Parameters
+    ----------
+    clamp_to_ground
+        Draw the track on the ground (a ground track); ``False`` draws it at the
+        satellite's altitude (``absolute``, metres).
+    """
+    ns = "http://www.opengis.net/kml/2.2"
+    ET.register_namespace("", ns)
+    q = lambda tag: f"{{{ns}}}{tag}"  # noqa: E731 - a tiny local helper reads best here
+    kml = ET.Element(q("kml"))
+    doc = ET.SubElement(kml, q("Document"))
+    ET.SubElement(doc, q("name")).text = "orbitkit ground tracks"
+    for i in range(track.n_satellites):
+        style = ET.SubElement(doc, q("Style"), id=f"sat{i}")
+        line_style = ET.SubElement(style, q("LineStyle"))
+        ET.SubElement(line_style, q("color")).text = _kml_color(_color(track, i))
+        ET.SubElement(line_style, q("width")).text = "2"
+    for i in range(track.n_satellites):
+        start, stop = _span(track, i)
+        pm = ET.SubElement(doc, q("Placemark"), id=f"norad-{int(track.norad_ids[i])}")
+        ET.SubElement(pm, q("name")).text = f"{track.names[i]} ({int(track.norad_ids[i])})"
+        ET.SubElement(pm, q("description")).text = (
+            f"NORAD {int(track.norad_ids[i])}; {start} to {stop}; step {track.step_s:g} s"
+            if start else f"NORAD {int(track.norad_ids[i])}: no valid position"
+        )
+        if start:
+            span = ET.SubElement(pm, q("TimeSpan"))
+            ET.SubElement(span, q("begin")).text = start
+            ET.SubElement(span, q("end")).text = stop
+        ET.SubElement(pm, q("styleUrl")).text = f"#sat{i}"
+        multi = ET.SubElement(pm, q("MultiGeometry"))
+        for seg in split_at_antimeridian(track.lon_deg[i], track.lat_deg[i]):
+            line = ET.SubElement(multi, q("LineString"))
+            ET.SubElement(line, q("tessellate")).text = "1"
+            if clamp_to_ground:
+                ET.SubElement(line, q("altitudeMode")).text = "clampToGround"
+                alt_m = np.zeros(len(seg.index))
+            else:
+                ET.SubElement(line, q("altitudeMode")).text = "absolute"
+                alt_m = 1000.0 * np.interp(seg.index, np.arange(track.times.size),
+                                           np.nan_to_num(track.alt_km[i]))
+            ET.SubElement(line, q("coordinates")).text = " ".join(
+                f"{x:.5f},{y:.5f},{a:.0f}"
+                for x, y, a in zip(seg.lon_deg, seg.lat_deg, alt_m, strict=True)
+            )
+    ET.indent(kml)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(kml, encoding="unicode") + "\n"
+
+
+def track_to_czml(track: GroundTrack, *, name: str = "orbitkit ground tracks") -> list[dict]:
+    """CZML packets (a list; ``json.dumps`` it): ``document`` first, then one per satellite.
+
+    Each satellite packet has ``availability`` (its first to last valid sample), a
+    ``position`` with ``epoch`` (the track start), ``referenceFrame: "FIXED"`` and
+    ``cartesian`` samples ``[t_s, x_m, y_m, z_m, ...]`` (seconds from the epoch, Earth-fixed
+    metres, failed samples left out), Lagrange interpolation, and a ``path`` that trails
+    one sample span behind.
+    """
+    if track.times.size == 0:
+        raise UserError("an empty track has nothing to export")
+    epoch = format_datetime64(track.times[0])
+    end = format_datetime64(track.times[-1])
+    packets: list[dict[str, Any]] = [{
+        "id": "document",
+        "name": name,
+        "version": "1.0",
+        "clock": {
+            "interval": f"{epoch}/{end}",
+            "currentTime": epoch,
+            "multiplier": 60,
+            "range": "LOOP_STOP",
+            "step": "SYSTEM_CLOCK_MULTIPLIER",
+        },
+    }]
+    t_s = (track.times - track.times[0]) / np.timedelta64(1, "s")
+    span_s = float(t_s[-1]) if t_s.size else 0.0
+    for i in range(track.n_satellites):
+        start, stop = _span(track, i)
+        rgba = [*_color(track, i), 255]
+        packet: dict[str, Any] = {
+            "id": f"norad-{int(track.norad_ids[i])}",
+            "name": track.names[i],
+            "description": f"NORAD {int(track.norad_ids[i])}",
+        }
+        if start is not None:
+            good = track.ok[i]
+            r_m = track.r_itrs_km[i, good] * 1000.0
+            samples = np.column_stack([t_s[good], r_m]).round(3).ravel().tolist()
+            packet.update({
+                "availability": f"{start}/{stop}",
+                "position": {
+                    "epoch": epoch,
+                    "referenceFrame": "FIXED",
+                    "interpolationAlgorithm": "LAGRANGE",
+                    "interpolationDegree": 5,
+                    "cartesian": samples,
+                },
+                "point": {"pixelSize": 7, "color": {"rgba": rgba},
+                          "outlineColor": {"rgba": [0, 0, 0, 255]}, "outlineWidth": 1},
+                "label": {"text": track.names[i], "font": "11pt sans-serif",
+                          "pixelOffset": {"cartesian2": [10, -10]},
+                          "fillColor": {"rgba": rgba}},
+                "path": {"material": {"solidColor": {"color": {"rgba": rgba}}},
+                         "width": 1.5, "leadTime": 0, "trailTime": span_s,
+                         "resolution": track.step_s or 60},
+            })
+        packets.append(packet)
+    return packets
+
+
+def track_to_csv(track: GroundTrack) -> str:
+    """CSV text ``time_utc,norad_id,name,lat_deg,lon_deg,alt_km``; failed samples omitted."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["time_utc", "norad_id", "name", "lat_deg", "lon_deg", "alt_km"])
+    times = [format_datetime64(t) for t in track.times]
+    for i in range(track.n_satellites):
+        nid, name = int(track.norad_ids[i]), track.names[i]
+        for k in np.flatnonzero(track.ok[i]):
+            writer.writerow([times[k], nid, name, f"{track.lat_deg[i, k]:.5f}",
+                             f"{track.lon_deg[i, k]:.5f}", f"{track.alt_km[i, k]:.3f}"])
+    return buf.getvalue()
+
+
+def _json_text(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":")) + "\n"
+
+
+#: Track writers by file extension: each turns a GroundTrack into the file's text.
+TRACK_FORMATS: dict[str, Callable[[GroundTrack], str]] = {
+    ".geojson": lambda t: _json_text(track_to_geojson(t)),
+    ".kml": track_to_kml,
+    ".czml": lambda t: _json_text(track_to_czml(t)),
+    ".csv": track_to_csv,
+}
+#: Writers by result kind, then extension; other modules (passes -> .ics) add theirs.
+WRITERS: dict[str, dict[str, Callable[[Any], str]]] = {"groundtrack": TRACK_FORMATS}
+
+
+def write_track(track: GroundTrack, path: str | Path) -> Path:
+    """Write a track to ``path`` in the format its extension names.
+
+    Raises
+    ------
+    UserError
+        For an extension not in :data:`TRACK_FORMATS`.
+    """
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext == ".json":
+        text = _json_text(track.to_dict())
+    elif ext in TRACK_FORMATS:
+        text = TRACK_FORMATS[ext](track)
+    else:
+        raise UserError(
+            f"{path}: cannot tell the format from {ext or 'no extension'!r}; use one of "
+            f"{', '.join(sorted([*TRACK_FORMATS, '.json']))}"
+        )
+    path.write_text(text, encoding="utf-8")
+    return path
