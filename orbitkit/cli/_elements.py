@@ -1,0 +1,51 @@
+"""The one element-set helper every orbit-needing verb calls.
+
+It runs :func:`orbitkit.elements.sources.load_element_sets` with the verb's ``--elements``
+files and ``--offline`` switch and prints every warning (skipped bad records, stale sets,
+nominal fallback, cache age, members without elements) to stderr, never to stdout, so JSON
+and CSV on stdout stay clean.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+
+from orbitkit.cli.common import warn
+from orbitkit.elements.sources import ElementResolution, load_element_sets
+
+__all__ = ["elements_for_cli"]
+
+
+def elements_for_cli(args: argparse.Namespace, target: str, at: datetime | None,
+                     *, allow_nominal: bool = True) -> ElementResolution:
+    """Resolve ``target`` to element sets for a CLI verb and print the warnings.
+
+    Parameters
+    ----------
+    args
+        The parsed options; ``args.elements`` (list of files) and ``args.offline`` are read
+        when present (see :func:`orbitkit.cli.common.add_elements_options`).
+    target
+        The verb's TARGET string.
+    at
+        Aware UTC time the sets are chosen for (the start of the verb's time span), or
+        ``None`` for now.
+    allow_nominal
+        Whether nominal design orbits may stand in for missing real sets.
+
+    Raises
+    ------
+    orbitkit.errors.UserError
+        Bad file, unknown target, nothing resolvable: the CLI turns it into exit status 2.
+    """
+    resolution = load_element_sets(
+        target,
+        files=list(getattr(args, "elements", None) or []),
+        at=at,
+        offline=True if getattr(args, "offline", False) else None,
+        allow_nominal=allow_nominal,
+    )
+    for message in resolution.warnings:
+        warn(message)
+    return resolution

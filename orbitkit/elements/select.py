@@ -1,0 +1,154 @@
+"""Several sets for one object: keep them all, choose the one nearest a time; staleness.
+
+SGP4 mean elements are only good near their epoch (errors grow by roughly 1-3 km per day in
+LEO, more when the drag is mis-modelled), so when several snapshots are loaded the set whose
+epoch is nearest the requested time is the best one, and a large gap earns a warning.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from orbitkit.elements.model import ElementSet
+
+__all__ = [
+    "ElementStore",
+    "nearest",
+    "is_low_orbit",
+    "stale_limits_days",
+    "staleness_warning",
+    "DEFAULT_STALE_LEO_DAYS",
+    "DEFAULT_STALE_DAYS",
+]
+
+#: Default staleness limits (issue 3, item 7): LEO/SSO 14 days, higher orbits 30 days.
+DEFAULT_STALE_LEO_DAYS = 14.0
+DEFAULT_STALE_DAYS = 30.0
+
+# Below 225 min of period SGP4 uses its near-Earth branch; "LEO" for staleness is tighter:
+# periods under 128 min (mean motion above 11.25 rev/day), where drag dominates the error.
+_LEO_MIN_REV_PER_DAY = 11.25
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.strip().casefold().split())
+
+
+def nearest(sets: Iterable[ElementSet], at: datetime) -> ElementSet | None:
+    """The set whose epoch is nearest ``at`` (ties: the later epoch, being fresher data)."""
+    best: ElementSet | None = None
+    best_key: tuple[float, float] | None = None
+    for es in sets:
+        gap = abs((es.epoch - at).total_seconds())
+        key = (gap, -es.epoch.timestamp())
+        if best_key is None or key < best_key:
+            best, best_key = es, key
+    return best
+
+
+class ElementStore:
+    """All element sets loaded from some source, indexed by NORAD number and by name.
+
+    Parameters
+    ----------
+    sets
+        Element sets in any order; several per object are kept.
+    """
+
+    def __init__(self, sets: Iterable[ElementSet] = ()) -> None:
+        self._by_norad: dict[int, list[ElementSet]] = {}
+        self._by_name: dict[str, set[int]] = {}
+        self._by_cospar: dict[str, set[int]] = {}
+        self.add(sets)
+
+    def add(self, sets: Iterable[ElementSet]) -> None:
+        for es in sets:
+            self._by_norad.setdefault(es.norad_id, []).append(es)
+            if es.name:
+                self._by_name.setdefault(_norm(es.name), set()).add(es.norad_id)
+            if es.cospar_id:
+                self._by_cospar.setdefault(es.cospar_id.upper(), set()).add(es.norad_id)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._by_norad.values())
+
+    def __iter__(self) -> Iterator[ElementSet]:
+        for sets in self._by_norad.values():
+            yield from sets
+
+    def __contains__(self, norad_id: object) -> bool:
+        return norad_id in self._by_norad
+
+    def norad_ids(self) -> list[int]:
+        return list(self._by_norad)
+
+    def sets_for(self, norad_id: int) -> list[ElementSet]:
+        """Every set held for one object, oldest epoch first."""
+        return sorted(self._by_norad.get(int(norad_id), []), key=lambda es: es.epoch)
+
+    def nearest(self, norad_id: int, at: datetime) -> ElementSet | None:
+        """The set of ``norad_id`` whose epoch is nearest ``at``, or ``None``."""
+        return nearest(self._by_norad.get(int(norad_id), []), at)
+
+    def find_name(self, name: str) -> list[int]:
+        """NORAD numbers of the objects carrying this name (case- and space-insensitive)."""
+        return sorted(self._by_name.get(_norm(name), ()))
+
+    def find_cospar(self, cospar_id: str) -> list[int]:
+        return sorted(self._by_cospar.get(cospar_id.strip().upper(), ()))
+
+
+def is_low_orbit(es: ElementSet) -> bool:
+    """True for LEO/SSO sets (mean motion above 11.25 rev/day), which go stale fastest."""
+    rev_per_day = es.satrec.no_kozai * 1440.0 / (2.0 * math.pi)
+    return rev_per_day > _LEO_MIN_REV_PER_DAY
+
+
+def _env_days(name: str, default: float) -> float:
+    text = os.environ.get(name)
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def stale_limits_days(leo_days: float | None = None,
+                      other_days: float | None = None) -> tuple[float, float]:
+    """Staleness limits (LEO/SSO, higher orbits) in days.
+
+    Explicit arguments win; else ``ORBITKIT_STALE_LEO_DAYS`` / ``ORBITKIT_STALE_DAYS``; else
+    14 and 30 days.
+    """
+    leo = leo_days if leo_days is not None else _env_days(
+        "ORBITKIT_STALE_LEO_DAYS", DEFAULT_STALE_LEO_DAYS)
+    other = other_days if other_days is not None else _env_days(
+        "ORBITKIT_STALE_DAYS", DEFAULT_STALE_DAYS)
+    return leo, other
+
+
+def staleness_warning(es: ElementSet, at: datetime, *, leo_days: float | None = None,
+                      other_days: float | None = None) -> str | None:
+    """A warning when ``at`` is too far from the epoch of ``es``, else ``None``.
+
+    Nominal sets are built at the requested time and are never stale (they get their own
+    "illustrative" warning).
+    """
+    if es.is_nominal:
+        return None
+    leo, other = stale_limits_days(leo_days, other_days)
+    limit = leo if is_low_orbit(es) else other
+    gap_days = (at - es.epoch).total_seconds() / 86400.0
+    if abs(gap_days) <= limit:
+        return None
+    kind = "LEO" if limit == leo and is_low_orbit(es) else "higher-orbit"
+    direction = "after" if gap_days > 0 else "before"
+    return (f"{es.name} ({es.norad_id}): the requested time is {abs(gap_days):.1f} days "
+            f"{direction} the element epoch {es.epoch:%Y-%m-%d %H:%M}Z (source {es.source}); "
+            f"{kind} elements older than {limit:g} days give growing position errors: "
+            "use a set nearer that time")
