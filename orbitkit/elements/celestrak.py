@@ -424,7 +424,7 @@ def fetch_query(query: Query, *, cache: ElementCache | None = None, force: bool 
         except FetchError as exc:
             log.record(query, now, "bad payload")
             raise FetchError(str(exc) + _cache_hint(newest, now)) from None
-        fetched_at = datetime.now(UTC)
+        fetched_at = now  # the time the query was sent stamps the snapshot
         payload = json.dumps(records, separators=(",", ":")).encode("utf-8")
         outcome.path = cache.write(query.key, payload, fetched_at)
         outcome.count = count
