@@ -38,8 +38,37 @@ _EXPORTS: dict[str, str] = {
     # time
     "parse_utc": "orbitkit.timeutil",
     "format_utc": "orbitkit.timeutil",
+    "to_julian": "orbitkit.timeutil",
+    "time_grid": "orbitkit.timeutil",
     # elements
     "ElementSet": "orbitkit.elements.model",
+    "ElementResolution": "orbitkit.elements.sources",
+    "load_element_sets": "orbitkit.elements.sources",
+    "nominal_sets": "orbitkit.elements.nominal",
+    # propagation and frames
+    "Ephemeris": "orbitkit.propagate",
+    "propagate": "orbitkit.propagate",
+    "itrs_to_geodetic": "orbitkit.frames",
+    "geodetic_to_itrs": "orbitkit.frames",
+    "teme_to_itrs": "orbitkit.frames",
+    # ground tracks and exports
+    "GroundTrack": "orbitkit.groundtrack",
+    "ground_track": "orbitkit.groundtrack",
+    "footprint": "orbitkit.groundtrack",
+    "write_track": "orbitkit.export",
+    # passes
+    "Pass": "orbitkit.passes",
+    "VisibilityInterval": "orbitkit.passes",
+    "HorizonMask": "orbitkit.passes",
+    "find_passes": "orbitkit.passes",
+    # deep space
+    "earth_mars_transfer": "orbitkit.deepspace",
+    "porkchop": "orbitkit.deepspace",
+    "lambert": "orbitkit.deepspace",
+    "heliocentric_state": "orbitkit.deepspace",
+    "TransferResult": "orbitkit.deepspace.transfer",
+    "PorkchopGrid": "orbitkit.deepspace.transfer",
+    "tianwen1_mars_orbits": "orbitkit.deepspace.mars",
 }
 
 __all__ = ["__version__", *_EXPORTS]
