@@ -468,7 +468,7 @@ def draw_terminator(
     when: Any,
     *,
     color: str = "#000033",
-    alpha: float = 0.22,
+    alpha: float = 0.16,
     twilight: bool = True,
 ) -> None:
     """Shade the night side of the Earth at time ``when``.

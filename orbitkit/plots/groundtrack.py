@@ -27,8 +27,9 @@ __all__ = ["plot_ground_track", "track_colors"]
 
 # Legends longer than this stop helping: past it, satellites are listed by group only.
 _MAX_LEGEND_ENTRIES = 12
-# Tick labels on more tracks than this overlap into noise.
+# Tick labels on more tracks than this overlap into noise; tick marks a little later.
 _MAX_LABELLED_TRACKS = 3
+_MAX_TICKED_TRACKS = 6
 
 
 def track_colors(track: GroundTrack) -> tuple[list[Any], list[str | None]]:
@@ -101,7 +102,7 @@ def plot_ground_track(
         ``True`` to shade night at the footprint time (or the start); or a time to use.
     tick_minutes
         Mark the track every so many minutes of whole UTC time, labelled ``HH:MM``
-        (labels on up to three tracks); ``None`` for no ticks.
+        (labels on up to three tracks, marks on up to six); ``None`` for no ticks.
     title
         Figure title; a default names the span.
 
@@ -125,7 +126,9 @@ def plot_ground_track(
                          resolution=resolution, backend=backend)
     kw = lonlat_kwargs(ax)
     colors, labels = track_colors(track)
-    ticks = _tick_times(track, tick_minutes) if tick_minutes else np.array([], "datetime64[ns]")
+    ticks = (_tick_times(track, tick_minutes)
+             if tick_minutes and track.n_satellites <= _MAX_TICKED_TRACKS
+             else np.array([], "datetime64[ns]"))
     label_ticks = track.n_satellites <= _MAX_LABELLED_TRACKS
 
     for i in range(track.n_satellites):
