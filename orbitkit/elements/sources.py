@@ -412,4 +412,6 @@ def _nothing_message(target: str | Sequence[Member], result: ElementResolution, 
             fixes.append("drop --offline / unset ORBITKIT_OFFLINE")
         fix = "To fix: " + ", or ".join(fixes)
     tried = ", ".join(result.tried) if result.tried else "nothing (no source applies)"
-    return f"no element set for {label!r} (tried {tried}): {shown}. {fix}"
+    notes = [w for w in result.warnings if w.startswith(("cache file", "CelesTrak fetch failed"))]
+    also = (" Also: " + "; ".join(notes)) if notes else ""
+    return f"no element set for {label!r} (tried {tried}): {shown}. {fix}.{also}"
