@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -191,33 +191,21 @@ def footprint(
 
 
 def to_datetime64(times: Any) -> np.ndarray:
-    """UTC ``datetime64[ns]`` from aware datetimes, datetime64 values or ISO strings.
+    """UTC ``datetime64[ns]`` from any time :func:`orbitkit.timeutil.to_datetime64` accepts.
+
+    A single time (aware ``datetime``, ISO string, ``datetime64`` scalar) gives a scalar
+    ``numpy.datetime64``; anything else an array.
 
     Raises
     ------
-    UserError
-        On a naive ``datetime`` (its zone is unknown).
+    orbitkit.errors.TimeInputError
+        On a naive ``datetime`` (its zone is unknown) or anything that is not a time.
     """
-    if isinstance(times, datetime):
-        times = [times]
-        scalar = True
-    else:
-        scalar = np.ndim(times) == 0 and not isinstance(times, np.ndarray)
-        if scalar:
-            times = [times]
-    out = []
-    for t in times:
-        if isinstance(t, datetime):
-            if t.tzinfo is None or t.utcoffset() is None:
-                raise UserError(f"naive datetime {t.isoformat()}: give a time zone (UTC)")
-            t = t.astimezone(UTC).replace(tzinfo=None)
-        elif isinstance(t, str):
-            from orbitkit.timeutil import parse_utc
+    from orbitkit.timeutil import to_datetime64 as _to_datetime64
 
-            t = parse_utc(t).replace(tzinfo=None)
-        out.append(np.datetime64(t, "ns"))
-    arr = np.array(out, dtype="datetime64[ns]")
-    return arr[0] if scalar else arr
+    arr = _to_datetime64(times)
+    single = isinstance(times, datetime | str | np.datetime64)
+    return arr[0] if single else arr
 
 
 def subsolar_point(times: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -525,9 +513,11 @@ def ground_track(
             f"{len(element_sets)} satellites x {n} samples is too many for a ground track; "
             "use a larger --step-s or fewer hours"
         )
-    t0 = to_datetime64(start)
-    times = t0 + (np.arange(n) * step_s * 1e9).astype("int64").astype("timedelta64[ns]")
     from orbitkit.propagate import propagate
+    from orbitkit.timeutil import time_grid
+
+    t0 = to_datetime64(start)
+    times = time_grid(t0, t0 + np.timedelta64(int(round(hours * 3.6e12)), "ns"), step_s)
 
     eph = propagate(list(element_sets), times)
     return ground_track_from_ephemeris(
