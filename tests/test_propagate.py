@@ -160,3 +160,90 @@ def test_rows_and_to_dict(sets):
 def test_deep_space_objects_use_sdp4(sets):
     """BeiDou GEO is a deep-space object (period > 225 min): sgp4 method 'd'."""
     assert sets[1].satrec.method == "d" and sets[0].satrec.method == "n"
+
+
+# ------------------------------------------------------------------ against skyfield
+
+DONE_WHEN = {48274: "CSS (LEO)", 49008: "FY-3E (SSO)", 43001: "BDS M1 (MEO)",
+             44204: "BDS IGSO-1", 43683: "BDS G1 (GEO)", 48808: "FY-4B (GEO)",
+             43655: "HY-2B (SSO)"}
+
+
+def _snapshot_sets(path, wanted) -> list[ElementSet]:
+    """Element sets of ``wanted`` NORAD ids from a 3LE snapshot (built straight from the
+    lines, so this test does not depend on the file parser; the CLI test goes through it)."""
+    lines = path.read_text().splitlines()
+    found = {}
+    for i in range(1, len(lines) - 1):
+        if lines[i].startswith("1 ") and lines[i + 1].startswith("2 "):
+            norad = int(lines[i][2:7])
+            if norad in wanted:
+                found[norad] = element_set(lines[i - 1].strip(), lines[i], lines[i + 1])
+    return [found[n] for n in wanted]
+
+
+@pytest.fixture(scope="module")
+def snapshot_day(active_2026):
+    sets = _snapshot_sets(active_2026, list(DONE_WHEN))
+    times = time_grid("2026-02-24T00:00:00Z", "2026-02-25T00:00:00Z", 60)
+    return sets, times, propagate(sets, times)
+
+
+def _skyfield(es, n_times):
+    from skyfield.api import EarthSatellite, load
+
+    ts = load.timescale(builtin=True)
+    t = ts.utc(2026, 2, 24, 0, 0, np.arange(n_times) * 60.0)
+    return EarthSatellite.from_satrec(es.satrec, ts).at(t), t
+
+
+def test_itrs_and_gcrs_match_skyfield_within_1_cm(snapshot_day):
+    """LEO, SSO, MEO, IGSO and GEO from the 2026-02-24 snapshot, a day at 60 s.
+
+    Against skyfield 1.55 ``EarthSatellite.at(t)`` (``.position.km`` for GCRS,
+    ``.frame_xyz(itrs)`` for ITRS) with ``load.timescale(builtin=True)``. The issue asks
+    for a metre; measured: ITRS < 1 µm, GCRS < 2 mm (precession-nutation interpolated
+    between 72-minute nodes), so 1 cm is asserted.
+    """
+    from skyfield.framelib import itrs
+
+    sets, times, eph = snapshot_day
+    assert eph.all_ok
+    for i, es in enumerate(sets):
+        geo, _ = _skyfield(es, times.size)
+        d_gcrs = np.linalg.norm(eph.r_gcrs_km[i] - geo.position.km.T, axis=1).max()
+        d_itrs = np.linalg.norm(eph.r_itrs_km[i] - geo.frame_xyz(itrs).km.T, axis=1).max()
+        assert d_gcrs < 1e-5, (DONE_WHEN[es.norad_id], d_gcrs)
+        assert d_itrs < 1e-5, (DONE_WHEN[es.norad_id], d_itrs)
+        dv = np.linalg.norm(eph.v_gcrs_km_s[i] - geo.velocity.km_per_s.T, axis=1).max()
+        assert dv < 1e-6  # 1 mm/s
+
+
+def test_itrs_velocity_matches_skyfield(snapshot_day):
+    """Earth-fixed velocity within 1 mm/s of skyfield's frame_xyz_and_velocity(itrs).
+
+    skyfield turns the frame at a constant rate; ours is the GMST 1982 rate, which is
+    what makes the sub-millimetre-per-second differences (0.35 mm/s at GEO).
+    """
+    from skyfield.framelib import itrs
+
+    sets, times, eph = snapshot_day
+    for i, es in enumerate(sets):
+        geo, _ = _skyfield(es, times.size)
+        _, v = geo.frame_xyz_and_velocity(itrs)
+        assert np.linalg.norm(eph.v_itrs_km_s[i] - v.km_per_s.T, axis=1).max() < 1e-6
+
+
+def test_geodetic_matches_skyfield_wgs84(snapshot_day):
+    """Sub-satellite points against skyfield's wgs84.geographic_position_of within 1 cm."""
+    from skyfield.api import wgs84
+
+    sets, times, eph = snapshot_day
+    lat, lon, alt = eph.geodetic()
+    for i, es in enumerate(sets):
+        geo, _ = _skyfield(es, times.size)
+        where = wgs84.geographic_position_of(geo)
+        assert np.abs(lat[i] - where.latitude.degrees).max() < 1e-7  # ~1 cm
+        dlon = (lon[i] - where.longitude.degrees + 180) % 360 - 180
+        assert np.abs(dlon).max() < 1e-7
+        assert np.abs(alt[i] - where.elevation.km).max() < 1e-5
