@@ -1,0 +1,125 @@
+"""``orbitkit ephemeris``: CSV/JSON contract, and the issue's "Done when" run vs skyfield."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from importlib.util import find_spec
+
+import numpy as np
+import pytest
+
+from orbitkit.cli import main
+
+DONE_WHEN = "48274,49008,43001,44204,43683,48808"
+CARTESIAN = "time_utc,norad_id,name,x_km,y_km,z_km,vx_km_s,vy_km_s,vz_km_s"
+GEODETIC = "time_utc,norad_id,name,lat_deg,lon_deg,alt_km"
+SPAN = ("--start", "2026-02-24T00:00:00Z", "--stop", "2026-02-25T00:00:00Z", "--step-s", "60")
+
+needs_parser = pytest.mark.skipif(
+    find_spec("orbitkit.elements.parse") is None,
+    reason="orbitkit.elements.parse (--elements files) not written yet",
+)
+
+DECAYING_3LE = """SL-14 DEB
+1 29141U 85108AA  06170.26783845  .99999999  00000-0  13519-0 0   718
+2 29141  82.4288 273.4882 0015848 277.2124  83.9133 15.93343074  6828
+"""
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.parametrize("frame, header", [("teme", CARTESIAN), ("gcrs", CARTESIAN),
+                                           ("itrs", CARTESIAN), ("geodetic", GEODETIC)])
+def test_csv_header_per_frame(capsys, frame, header):
+    # offline and without files the catalogue's nominal orbit stands in (with a warning)
+    status, out, err = run(capsys, "ephemeris", "48274", "--start", "2026-02-24T00:00:00Z",
+                           "--stop", "2026-02-24T00:02:00Z", "--step-s", "60",
+                           "--frame", frame, "--offline")
+    assert status == 0, err
+    lines = out.splitlines()
+    assert lines[0] == header
+    assert len(lines) == 4
+    assert lines[1].startswith("2026-02-24T00:00:00Z,48274,")
+    assert lines[3].startswith("2026-02-24T00:02:00Z,48274,")
+
+
+def test_json_output(capsys):
+    status, out, _ = run(capsys, "ephemeris", "48274", "--start", "2026-02-24T00:00:00Z",
+                         "--stop", "2026-02-24T00:10:00Z", "--step-s", "300",
+                         "--frame", "geodetic", "--format", "json", "--offline")
+    assert status == 0
+    data = json.loads(out)
+    assert data["frame"] == "geodetic"
+    assert data["times_utc"] == ["2026-02-24T00:00:00Z", "2026-02-24T00:05:00Z",
+                                 "2026-02-24T00:10:00Z"]
+    (sat,) = data["satellites"]
+    assert sat["norad_id"] == 48274 and len(sat["lat_deg"]) == 3
+    assert data["failures"] == []
+
+
+def test_reversed_span_and_naive_time_exit_2(capsys):
+    status, out, err = run(capsys, "ephemeris", "48274", "--start", "2026-02-25T00:00:00Z",
+                           "--stop", "2026-02-24T00:00:00Z", "--offline")
+    assert status == 2 and out == "" and "before start" in err
+    with pytest.raises(SystemExit) as info:
+        main(["ephemeris", "48274", "--start", "2026-02-24T00:00:00", "--offline"])
+    assert info.value.code == 2
+    assert "time zone" in capsys.readouterr().err
+
+
+def test_absurd_grid_is_refused(capsys):
+    status, _, err = run(capsys, "ephemeris", "48274", "--start", "2026-01-01T00:00:00Z",
+                         "--stop", "2027-01-01T00:00:00Z", "--step-s", "0.1", "--offline")
+    assert status == 2 and "coarser step" in err
+
+
+@needs_parser
+def test_done_when_itrs_csv_matches_skyfield_within_1_m(capsys, active_2026):
+    """The issue's "Done when": six satellites, a day at 60 s, ITRS, every sample vs
+    skyfield 1.55 ``EarthSatellite(...).at(t).frame_xyz(itrs)`` with the builtin timescale.
+
+    Asserted 1 m (the issue's bar); the CSV's 1 mm rounding dominates what is left.
+    """
+    from skyfield.api import EarthSatellite, load
+    from skyfield.framelib import itrs
+
+    status, out, err = run(capsys, "ephemeris", DONE_WHEN, "--elements", str(active_2026),
+                           *SPAN, "--frame", "itrs", "--format", "csv", "--offline")
+    assert status == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    ids = [int(n) for n in DONE_WHEN.split(",")]
+    assert len(rows) == 1441 * len(ids)
+
+    lines = active_2026.read_text().splitlines()
+    tle = {int(lines[i][2:7]): (lines[i], lines[i + 1]) for i in range(len(lines) - 1)
+           if lines[i].startswith("1 ") and lines[i + 1].startswith("2 ")}
+    ts = load.timescale(builtin=True)
+    t = ts.utc(2026, 2, 24, 0, 0, np.arange(1441) * 60.0)
+    for k, norad in enumerate(ids):
+        mine = rows[k::len(ids)]  # time-major: one row per satellite per time
+        assert {int(r["norad_id"]) for r in mine} == {norad}
+        assert mine[0]["time_utc"] == "2026-02-24T00:00:00Z"
+        assert mine[-1]["time_utc"] == "2026-02-25T00:00:00Z"
+        r = np.array([[float(row[c]) for c in ("x_km", "y_km", "z_km")] for row in mine])
+        sat = EarthSatellite(*tle[norad], ts=ts)
+        ref = sat.at(t).frame_xyz(itrs).km.T
+        assert np.linalg.norm(r - ref, axis=1).max() < 1e-3, norad
+
+
+@needs_parser
+def test_failed_samples_are_left_out_with_a_warning(capsys, tmp_path):
+    path = tmp_path / "decay.tle"
+    path.write_text(DECAYING_3LE)
+    status, out, err = run(capsys, "ephemeris", "29141", "--elements", str(path),
+                           "--start", "2006-06-19T06:25:41Z", "--stop", "2006-06-19T16:25:41Z",
+                           "--step-s", "600", "--frame", "teme", "--offline")
+    assert status == 0
+    rows = out.splitlines()[1:]
+    assert 0 < len(rows) < 61
+    assert "SL-14 DEB (NORAD 29141)" in err and "decayed" in err and "left out" in err
