@@ -45,7 +45,8 @@ matplotlib.use("Agg")  # draw without a screen (classroom servers, CI)
 import matplotlib.pyplot as plt  # noqa: E402
 
 import orbitkit  # noqa: E402
-from orbitkit.deepspace import date_range, earth_mars_transfer, porkchop  # noqa: E402
+from orbitkit import earth_mars_transfer, porkchop  # noqa: E402
+from orbitkit.deepspace import date_range  # noqa: E402
 from orbitkit.plots.porkchop import plot_porkchop  # noqa: E402
 from orbitkit.plots.transfer import plot_transfer  # noqa: E402
 

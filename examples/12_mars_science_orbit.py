@@ -47,7 +47,8 @@ import matplotlib
 matplotlib.use("Agg")  # draw without a screen (classroom servers, CI)
 
 import orbitkit  # noqa: E402
-from orbitkit.deepspace import earth_mars_transfer, ground_track, tianwen1_mars_orbits  # noqa: E402
+from orbitkit import earth_mars_transfer, tianwen1_mars_orbits  # noqa: E402
+from orbitkit.deepspace import ground_track  # noqa: E402
 from orbitkit.deepspace.mars import (  # noqa: E402
     MARS_SIDEREAL_DAY_S,
     SOL_S,
