@@ -29,6 +29,7 @@ from orbitkit.elements.model import ElementSet
 from orbitkit.elements.nominal import NOMINAL_WARNING, nominal_reason, nominal_sets
 from orbitkit.elements.select import ElementStore, staleness_warning
 from orbitkit.errors import (
+    ElementFileError,
     ElementParseError,
     ElementsUnavailableError,
     TargetError,
@@ -136,6 +137,11 @@ def read_element_files(files: Sequence[str | Path]) -> tuple[ElementStore, list[
     ElementFileError
         A file is missing or holds no usable record at all (HTML page, binary, empty, ...).
     """
+    for path in files:
+        if not Path(path).is_file():
+            what = "is a folder, not a file" if Path(path).is_dir() else "does not exist"
+            raise ElementFileError(f"element file {path} {what}; give the path of a TLE, 3LE "
+                                   "or OMM file to --elements")
     from orbitkit.elements.parse import read_elements
 
     store = ElementStore()
