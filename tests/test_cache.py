@@ -152,3 +152,10 @@ def test_cache_root_defaults_to_platformdirs(monkeypatch):
     monkeypatch.delenv("ORBITKIT_CACHE_DIR")
     root = cache_mod.cache_root()
     assert root.name == "orbitkit" or "orbitkit" in str(root)
+
+
+def test_a_name_known_only_to_the_cache_resolves():
+    ElementCache().write("GROUP=stations", _payload(), datetime.now(UTC))
+    res = load_element_sets("ISS (ZARYA)", at=AT)
+    assert res.sets[0].norad_id == 25544 and res.sets[0].source == "cache"
+    assert res.members[0].name == "ISS (ZARYA)"

@@ -162,7 +162,8 @@ def _bare(norad_id: int, name: str | None = None, cospar_id: str | None = None) 
 
 def _resolve(target: str | Sequence[Member], catalog: Catalog,
              files: ElementStore) -> list[Member]:
-    """Catalogue resolution, falling back to names/COSPAR ids found only in the user's files."""
+    """Catalogue resolution, falling back to names/COSPAR ids in the user's files, then to
+    object names in the cache."""
     if not isinstance(target, str):
         return list(target)
     tokens = [t.strip() for t in target.split(",") if t.strip()]
@@ -174,6 +175,11 @@ def _resolve(target: str | Sequence[Member], catalog: Catalog,
             found = catalog.resolve(token)
         except TargetError:
             ids = files.find_name(token) or files.find_cospar(token)
+            if not ids:
+                # A name CelesTrak uses (e.g. "ISS (ZARYA)") that an earlier fetch cached.
+                from orbitkit.elements.cache import ElementCache
+
+                ids = ElementCache().find_name(token)
             if not ids:
                 raise
             found = [_bare(n) for n in ids]
@@ -375,6 +381,10 @@ def load_element_sets(
                                all_sets=all_sets, tried=tried)
     for i, member in enumerate(members):
         if i in chosen:
+            if not member.system_key and member.name == f"NORAD {member.norad_id}" \
+                    and chosen[i].name:
+                # not in the catalogue: show the name its element set gives it
+                member = _bare(chosen[i].norad_id, chosen[i].name, chosen[i].cospar_id)
             result.sets.append(chosen[i])
             result.members.append(member)
             stale = staleness_warning(chosen[i], at_utc, leo_days=stale_leo_days,
