@@ -225,3 +225,56 @@ def test_richer_local_natural_earth_is_used_when_present(no_network, tmp_path):
     assert np.allclose(_rgb_at(fig, ax, 15.0, 20.0), _hex_rgb(basemap.OCEAN_COLOR),
                        atol=2 / 255)
     plt.close(fig)
+
+
+def test_without_cartopy_the_layer_falls_back_to_plain_matplotlib(no_network, monkeypatch):
+    """With cartopy unimportable, the default map is a plain plate carree axes."""
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setitem(sys.modules, "cartopy", None)
+    monkeypatch.setitem(sys.modules, "cartopy.crs", None)
+    assert not basemap.cartopy_available()
+    fig, ax = basemap.world_axes()
+    assert not basemap.is_geo_axes(ax) and ax.get_xlim() == (-180.0, 180.0)
+    assert np.allclose(_rgb_at(fig, ax, 15.0, 20.0), _hex_rgb(basemap.LAND_COLOR), atol=2 / 255)
+    plt.close(fig)
+    with pytest.raises(UserError, match="needs cartopy"):
+        basemap.world_axes("orthographic")
+
+
+def _synthetic_track(n_sats: int, groups: list[str]):
+    from orbitkit.groundtrack import GroundTrack
+
+    t = np.datetime64("2026-05-01T00:00:00", "ns") + np.arange(0, 3 * 3600 + 1, 60).astype(
+        "timedelta64[s]").astype("timedelta64[ns]")
+    phase = np.linspace(0, 6 * np.pi, t.size)
+    lat = np.array([40 * np.sin(phase + k) for k in range(n_sats)])
+    lon = np.array([((np.degrees(phase) * 0.5 + 30 * k + 180) % 360) - 180
+                    for k in range(n_sats)])
+    alt = np.full(lat.shape, 500.0)
+    return GroundTrack.from_arrays(t, lat, lon, alt, list(range(1, n_sats + 1)),
+                                   [f"SAT {k}" for k in range(n_sats)], groups=groups,
+                                   footprint_mask_deg=5.0)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_ground_track_map_legend_by_group_or_satellite(no_network, backend):
+    import matplotlib.pyplot as plt
+
+    from orbitkit.plots.groundtrack import plot_ground_track, track_colors
+
+    by_group = _synthetic_track(4, ["MEO", "MEO", "IGSO", "GEO"])
+    colors, labels = track_colors(by_group)
+    assert labels == ["MEO", None, "IGSO", "GEO"] and colors[0] == colors[1] != colors[2]
+    fig, ax = plot_ground_track(by_group, backend=backend, stations=[("Kashi", 39.5, 76.0)],
+                                terminator=True)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["MEO", "IGSO", "GEO"]
+    plt.close(fig)
+
+    by_sat = _synthetic_track(2, ["", ""])
+    _, labels = track_colors(by_sat)
+    assert labels == ["SAT 0 (1)", "SAT 1 (2)"]
+    fig, ax = plot_ground_track(by_sat, backend=backend, tick_minutes=30)
+    texts = [t.get_text() for t in ax.texts]
+    assert {"00:30", "01:00", "03:00"} <= set(texts)
+    plt.close(fig)
