@@ -176,6 +176,16 @@ class Ephemeris:
     error: np.ndarray
     _cache: dict = field(default_factory=dict, repr=False)
 
+    def __repr__(self) -> str:
+        n_s, n_t = self.shape
+        span = ""
+        if n_t:
+            first, last = format_utc_array(self.times[[0, -1]])
+            span = f", {first} .. {last}"
+        failed = int((self.error != 0).sum())
+        return (f"Ephemeris({n_s} satellite(s) x {n_t} time(s){span}, "
+                f"{failed} failed sample(s))")
+
     # ---------------------------------------------------------------- status
 
     @property
@@ -324,6 +334,25 @@ class Ephemeris:
             for i in np.flatnonzero(ok[:, j]):
                 yield [stamp, ids[i], self.names[i],
                        *(f.format(x) for f, x in zip(formats, values[i, j].tolist(), strict=True))]
+
+    def to_frame(self, frame: str = "teme") -> Any:
+        """A pandas DataFrame of :meth:`rows` (numbers as floats); needs pandas."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("Ephemeris.to_frame() needs pandas (pip install pandas)") from None
+        _check_frame(frame)
+        values, _ = self._values(frame)
+        ok = self.ok.T  # time-major, like rows()
+        t_idx, s_idx = np.nonzero(ok)
+        data = {
+            "time_utc": self.times[t_idx],
+            "norad_id": self.norad_ids[s_idx],
+            "name": np.asarray(self.names, dtype=object)[s_idx],
+        }
+        for k, col in enumerate(self.columns(frame)[3:]):
+            data[col] = values[s_idx, t_idx, k]
+        return pd.DataFrame(data)
 
     def to_dict(self, frame: str = "teme") -> dict[str, Any]:
         """Plain JSON-ready result: times, and per satellite the columns of ``frame``.

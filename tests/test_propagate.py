@@ -247,3 +247,35 @@ def test_geodetic_matches_skyfield_wgs84(snapshot_day):
         dlon = (lon[i] - where.longitude.degrees + 180) % 360 - 180
         assert np.abs(dlon).max() < 1e-7
         assert np.abs(alt[i] - where.elevation.km).max() < 1e-5
+
+
+def test_repr_is_short(sets):
+    eph = propagate(sets, time_grid("2026-02-24T00:00:00Z", "2026-02-24T01:00:00Z", 60))
+    assert repr(eph) == ("Ephemeris(2 satellite(s) x 61 time(s), 2026-02-24T00:00:00Z .. "
+                         "2026-02-24T01:00:00Z, 0 failed sample(s))")
+
+
+def test_importing_propagate_stays_light():
+    """No skyfield (loaded only for UT1/GCRS), matplotlib, cartopy, astropy or scipy."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import sys, json, orbitkit.propagate, orbitkit.frames, orbitkit.timeutil; "
+            "print(json.dumps([m for m in ('skyfield', 'matplotlib', 'cartopy', 'astropy', "
+            "'scipy') if m in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True, timeout=60).stdout
+    assert json.loads(out) == []
+
+
+def test_to_frame_needs_pandas(sets):
+    eph = propagate(sets, "2026-02-24T00:00:00Z")
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match="pandas"):
+            eph.to_frame("itrs")
+    else:
+        frame = eph.to_frame("geodetic")
+        assert list(frame.columns) == list(eph.columns("geodetic")) and len(frame) == 2
