@@ -50,7 +50,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import numpy as np
@@ -89,7 +89,7 @@ _WGS84_A_KM = frames.WGS84_A_KM
 # Largest angle between the geodetic and the geocentric vertical on WGS84 [deg]
 # (0.1924 deg at 45 deg latitude), rounded up.
 _VERTICAL_TILT_DEG = 0.2
-_DEFAULT_MARGIN_DEG = 3.0
+_DEFAULT_MARGIN_DEG = 5.0
 _MAX_STEP_S = 600.0
 _MIN_STEP_S = 5.0
 _STEP_SAFETY = 0.8
@@ -204,7 +204,7 @@ def _iso_ms(t: datetime) -> str:
     return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Pass:
     """One pass of a satellite over a station.
 
@@ -408,7 +408,7 @@ def coarse_step_s(
     * perturbations (J2, drag lowering the orbit during the window) and the slight
       curvature of the ground track: the factor ``safety`` (default 0.8).
 
-    For a 400 km orbit and a 10 deg mask, a 3 deg margin gives ~150 s; skyfield's
+    For a 400 km orbit and a 10 deg mask, the default 5 deg margin gives ~210 s; skyfield's
     ``find_events`` samples every ~4.6 s for the same orbit.
     """
     r = max(float(perigee_radius_km), float(station_radius_km) + 100.0)
@@ -528,6 +528,7 @@ class _Geometry:
                                 for m in self.masks], dtype=float)
         self.horizon_idx = [j for j, m in enumerate(self.masks) if isinstance(m, HorizonMask)]
         self.failed = 0
+        self.evaluations = 0
 
     def states(self, sat: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """ITRS positions and velocities for items; NaN where sgp4 failed."""
@@ -536,6 +537,7 @@ class _Geometry:
         v = np.empty((n, 3))
         if n == 0:
             return r, v
+        self.evaluations += n
         order = np.argsort(sat, kind="stable")
         ss = sat[order]
         cuts = np.flatnonzero(np.diff(ss)) + 1
@@ -558,37 +560,107 @@ class _Geometry:
         return out
 
     def look(self, sat: np.ndarray, sta: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
-        """Elevation [deg], azimuth [deg], elevation-rate numerator [km/s] and mask margin."""
+        """Look angles and rates (see :func:`_look_angles`) plus ``margin = el - mask``."""
         r, v = self.states(sat, t)
         out = _look_angles(r, v, self.st.pos[sta], self.st.east[sta], self.st.north[sta],
                            self.st.up[sta])
-        out["f"] = out["el"] - self.mask_deg(sta, out["az"])
+        out["margin"] = out["el"] - self.mask_deg(sta, out["az"])
+        return out
+
+    def look_cross(self, sat: np.ndarray, sta: np.ndarray, t: np.ndarray
+                   ) -> dict[str, np.ndarray]:
+        """For rises and sets: ``f = el - mask`` [deg], ``df`` its rate [deg/s]."""
+        out = self.look(sat, sta, t)
+        out["f"] = out["margin"]
+        # An azimuth-dependent mask moves under the satellite: no simple slope, so no
+        # Newton steps there (the solver falls back to regula falsi).
+        df = out["eldot"].copy()
+        if self.horizon_idx:
+            df[np.isin(sta, self.horizon_idx)] = np.nan
+        out["df"] = df
+        return out
+
+    def look_rate(self, sat: np.ndarray, sta: np.ndarray, t: np.ndarray
+                  ) -> dict[str, np.ndarray]:
+        """For culminations: ``f`` = the elevation-rate numerator, ``df`` its rate."""
+        out = self.look(sat, sta, t)
+        out["f"] = out["rate"]
+        out["df"] = out["drate"]
         return out
 
 
 def _look_angles(r, v, pos, east, north, up) -> dict[str, np.ndarray]:
-    """Per-item look angles; every argument has shape (n, 3).
+    """Per-item look angles and their rates; every argument has shape (n, 3).
 
-    ``rate`` is ``u·ρ̇ - sin(el) ρ̂·ρ̇`` [km/s], which is ``ρ cos(el) d(el)/dt``: it has
-    the sign of the elevation rate and no singularity, so culminations are its zeros.
+    Returns ``el`` and ``az`` [deg], ``eldot`` (d el/dt) [deg/s], ``rate`` and ``drate``.
+    ``rate`` is ``N = u·v - (u·ρ)(ρ·v)/ρ²`` [km/s], which equals ``ρ cos(el) d(el)/dt``:
+    it has the sign of the elevation rate and stays smooth through the zenith, so
+    culminations are its zeros. ``drate`` is dN/dt [km/s²] with the acceleration of a
+    point mass seen from the rotating Earth (gravity, Coriolis, centrifugal); J2 and drag
+    (< 0.2 % of it) only slow Newton's convergence a little, they do not bias the root.
     """
     rho = r - pos
-    rng = np.sqrt(np.einsum("ij,ij->i", rho, rho))
+    rho2 = np.einsum("ij,ij->i", rho, rho)
+    rng = np.sqrt(rho2)
     u = np.einsum("ij,ij->i", rho, up)
     sin_el = u / rng
+    cos_el = np.sqrt(np.maximum(1.0 - sin_el * sin_el, 0.0))
     el = np.degrees(np.arcsin(np.clip(sin_el, -1.0, 1.0)))
     az = np.degrees(np.arctan2(np.einsum("ij,ij->i", rho, east),
                                np.einsum("ij,ij->i", rho, north))) % 360.0
-    rate = np.einsum("ij,ij->i", v, up) - sin_el * np.einsum("ij,ij->i", rho, v) / rng
-    return {"el": el, "az": az, "rate": rate}
+    uv = np.einsum("ij,ij->i", v, up)
+    rv = np.einsum("ij,ij->i", rho, v)
+    rate = uv - u * rv / rho2
+    # acceleration in the Earth-fixed frame: -mu r/|r|^3 - 2 w x v - w x (w x r)
+    r3 = np.einsum("ij,ij->i", r, r) ** 1.5
+    w = _EARTH_RATE_RAD_S
+    acc = -_MU_KM3_S2 * r / r3[:, None]
+    acc[:, 0] += 2.0 * w * v[:, 1] + w * w * r[:, 0]
+    acc[:, 1] += -2.0 * w * v[:, 0] + w * w * r[:, 1]
+    ua = np.einsum("ij,ij->i", acc, up)
+    ra = np.einsum("ij,ij->i", rho, acc)
+    vv = np.einsum("ij,ij->i", v, v)
+    drate = ua - (uv * rv + u * (vv + ra)) / rho2 + 2.0 * u * rv * rv / (rho2 * rho2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eldot = np.degrees(rate / (rng * cos_el))
+    return {"el": el, "az": az, "rate": rate, "drate": drate, "eldot": eldot}
 
 
 # --------------------------------------------------------------------------- root finding
 
+_KEYS = ("el", "az", "rate", "f", "df", "margin", "eldot")
+
+
+def _hermite_root(a, b, fa, fb, da, db) -> np.ndarray:
+    """Root in [a, b] of the cubic with values fa, fb and slopes da, db at the ends.
+
+    A first guess for the refinement (no propagation): 40 bisections of the cubic.
+    NaN where the slopes are unknown.
+    """
+    h = b - a
+    ma, mb = da * h, db * h
+    lo = np.zeros(a.shape)
+    hi = np.ones(a.shape)
+    sign_lo = fa >= 0
+
+    def cubic(s):
+        s2 = s * s
+        s3 = s2 * s
+        return ((2 * s3 - 3 * s2 + 1) * fa + (s3 - 2 * s2 + s) * ma
+                + (-2 * s3 + 3 * s2) * fb + (s3 - s2) * mb)
+
+    for _ in range(40):
+        m = 0.5 * (lo + hi)
+        same = (cubic(m) >= 0) == sign_lo
+        lo = np.where(same, m, lo)
+        hi = np.where(same, hi, m)
+    out = a + 0.5 * (lo + hi) * h
+    out[~(np.isfinite(ma) & np.isfinite(mb))] = np.nan
+    return out
+
 
 def _solve(
     evaluate: Callable[[np.ndarray, np.ndarray, np.ndarray], dict[str, np.ndarray]],
-    key: str,
     sat: np.ndarray,
     sta: np.ndarray,
     a: np.ndarray,
@@ -597,20 +669,25 @@ def _solve(
     fb: np.ndarray,
     tol_s: float,
     prefer: str,
+    guess: np.ndarray | None = None,
     max_iter: int = 100,
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Sign changes of ``evaluate(...)[key]`` on brackets ``[a, b]``, all at once.
+    """Sign changes of ``evaluate(...)["f"]`` on brackets ``[a, b]``, all at once.
 
-    Illinois regula falsi (Dowell & Jarratt 1971): superlinear, and the halving of the
-    stale end's value stops the one-sided stalling of plain regula falsi. The trial point
-    is kept at least ``min(tol/2, width/4)`` inside the bracket, so once it is within
-    ``tol/2`` of the root the next trial lands across it and the bracket collapses;
-    after three replacements of the same end a bisection step is forced. Iteration stops
-    when the bracket is at most ``tol_s`` wide; the reported point is an evaluated end of
-    the final bracket (the one with the smaller ``|value|`` for ``prefer="absf"``, the
-    higher elevation for ``prefer="el"``), so its look angles come for free.
+    Safeguarded Newton (as ``rtsafe``, Numerical Recipes 9.4): every evaluation also
+    gives the derivative ``df``, so the next trial is the Newton point when it lies
+    inside the bracket, else the Illinois regula-falsi point (Dowell & Jarratt 1971:
+    the end kept twice has its value halved, which stops one-sided stalling), and a
+    bisection after three one-sided steps. Trials stay at least ``min(tol/2, width/4)``
+    inside the bracket, so a root within ``tol/2`` of a trial is straddled next time.
 
-    ``value >= 0`` counts as one side; NaN (failed propagation) as the other.
+    An item is done when its bracket is at most ``tol_s`` wide (the evaluated end with
+    the smaller ``|f|``, or for ``prefer="el"`` the higher elevation, is reported), or
+    when a Newton step from an evaluated point is shorter than ``tol_s`` (the stepped
+    point is reported, with the look angles of the point it stepped from: one Newton
+    step from within ``tol_s`` leaves an error of order ``tol_s**2 f''/f'``).
+
+    ``f >= 0`` counts as one side; NaN (failed propagation) as the other.
     """
     n = a.size
     a = a.astype(float).copy()
@@ -620,114 +697,97 @@ def _solve(
     sign_a = fa >= 0.0
     last = np.zeros(n, dtype=np.int8)
     stall = np.zeros(n, dtype=np.int8)
-    keys = ("el", "az", "rate", "f")
-    aux_a = {k: np.full(n, np.nan) for k in keys}
-    aux_b = {k: np.full(n, np.nan) for k in keys}
+    aux_a = {k: np.full(n, np.nan) for k in _KEYS}
+    aux_b = {k: np.full(n, np.nan) for k in _KEYS}
     have_a = np.zeros(n, dtype=bool)
     have_b = np.zeros(n, dtype=bool)
+    done_t = np.full(n, np.nan)
+    done_aux = {k: np.full(n, np.nan) for k in _KEYS}
+    x_next = np.full(n, np.nan) if guess is None else np.asarray(guess, dtype=float).copy()
     active = np.arange(n)
     for _ in range(max_iter):
         if active.size == 0:
             break
         A, B, FA, FB = a[active], b[active], fa[active], fb[active]
+        x = x_next[active]
+        need = ~np.isfinite(x) | (x <= A) | (x >= B) | (stall[active] >= 3)
         with np.errstate(divide="ignore", invalid="ignore"):
-            x = B - FB * (B - A) / (FB - FA)
-        bis = ~np.isfinite(x) | (stall[active] >= 3)
-        x[bis] = 0.5 * (A + B)[bis]
+            secant = B - FB * (B - A) / (FB - FA)
+        bis = ~np.isfinite(secant) | (stall[active] >= 3)
+        secant[bis] = 0.5 * (A + B)[bis]
+        x = np.where(need, secant, x)
+        stall[active[need & bis]] = 0
         inset = np.minimum(0.25 * (B - A), 0.5 * tol_s)
         x = np.clip(x, A + inset, B - inset)
         res = evaluate(sat[active], sta[active], x)
-        fx = res[key]
+        fx = res["f"]
         same_as_a = (fx >= 0.0) == sign_a[active]
         ia = active[same_as_a]
         ib = active[~same_as_a]
-        xa, xb = x[same_as_a], x[~same_as_a]
         # Illinois: the end that stays for a second time gets its value halved.
-        stay_b = ia[last[ia] == -1]
-        fb[stay_b] *= 0.5
-        stay_a = ib[last[ib] == 1]
-        fa[stay_a] *= 0.5
+        fb[ia[last[ia] == -1]] *= 0.5
+        fa[ib[last[ib] == 1]] *= 0.5
         stall[ia] = np.where(last[ia] == -1, stall[ia] + 1, 0)
         stall[ib] = np.where(last[ib] == 1, stall[ib] + 1, 0)
-        stall[active[bis]] = 0
         last[ia] = -1
         last[ib] = 1
-        a[ia] = xa
+        a[ia] = x[same_as_a]
         fa[ia] = fx[same_as_a]
-        b[ib] = xb
+        b[ib] = x[~same_as_a]
         fb[ib] = fx[~same_as_a]
         have_a[ia] = True
         have_b[ib] = True
-        for k in keys:
+        for k in _KEYS:
             aux_a[k][ia] = res[k][same_as_a]
             aux_b[k][ib] = res[k][~same_as_a]
-        active = active[(b[active] - a[active]) > tol_s]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = -fx / res["df"]
+        newton = x + step
+        inside = np.isfinite(newton) & (newton >= a[active]) & (newton <= b[active])
+        converged = inside & (np.abs(step) < tol_s)
+        ic = active[converged]
+        done_t[ic] = newton[converged]
+        for k in _KEYS:
+            done_aux[k][ic] = res[k][converged]
+        x_next[active] = np.where(inside, newton, np.nan)
+        # a Newton step that lands where a bracket end already is gains nothing
+        keep = ~converged & ((b[active] - a[active]) > tol_s)
+        active = active[keep]
     if prefer == "el":
         use_a = have_a & (~have_b | (aux_a["el"] >= aux_b["el"]))
     else:
         use_a = have_a & (~have_b | (np.abs(aux_a["f"]) <= np.abs(aux_b["f"])))
     t = np.where(use_a, a, b)
-    aux = {k: np.where(use_a, aux_a[k], aux_b[k]) for k in keys}
+    aux = {k: np.where(use_a, aux_a[k], aux_b[k]) for k in _KEYS}
+    fin = np.isfinite(done_t)
+    t[fin] = done_t[fin]
+    for k in _KEYS:
+        aux[k][fin] = done_aux[k][fin]
     return t, aux
 
 
 # --------------------------------------------------------------------------- the search
 
 
-@dataclass
-class _Samples:
-    """Flat table of samples, grouped in segments of consecutive instants."""
-
-    sat: np.ndarray
-    sta: np.ndarray
-    seg: np.ndarray
-    t: np.ndarray
-    f: np.ndarray
-    el: np.ndarray
-    az: np.ndarray
-    rate: np.ndarray
-    hidden: np.ndarray  # bool per sample: look for extrema between samples
-
-    @staticmethod
-    def concat(parts: list[dict[str, np.ndarray]]) -> _Samples:
-        names = ("sat", "sta", "seg", "t", "f", "el", "az", "rate", "hidden")
-        if not parts:
-            empty = {k: np.empty(0, dtype=int if k in ("sat", "sta", "seg") else float)
-                     for k in names}
-            empty["hidden"] = np.empty(0, dtype=bool)
-            return _Samples(**empty)
-        return _Samples(**{k: np.concatenate([p[k] for p in parts]) for k in names})
+_SAMPLE_KEYS = ("sat", "sta", "seg", "t", "margin", "el", "az", "rate", "drate", "eldot",
+                "hidden")
+_EVENT_KEYS = ("sat", "sta", "t", "kind", "cut", "el", "az", "rate", "drate")
 
 
-@dataclass
-class _Events:
-    """Refined rises (+1) and sets (-1), with look angles at the instant."""
+def _concat(parts: list[dict[str, np.ndarray]], keys: Sequence[str]) -> dict[str, np.ndarray]:
+    if not parts:
+        return {k: np.empty(0, dtype=bool if k in ("hidden", "cut") else float) for k in keys}
+    return {k: np.concatenate([np.asarray(p[k]) for p in parts]) for k in keys}
 
-    sat: list[np.ndarray] = field(default_factory=list)
-    sta: list[np.ndarray] = field(default_factory=list)
-    t: list[np.ndarray] = field(default_factory=list)
-    kind: list[np.ndarray] = field(default_factory=list)
-    cut: list[np.ndarray] = field(default_factory=list)
-    el: list[np.ndarray] = field(default_factory=list)
-    az: list[np.ndarray] = field(default_factory=list)
-    rate: list[np.ndarray] = field(default_factory=list)
 
-    def add(self, sat, sta, t, kind, cut, el, az, rate) -> None:
-        n = np.size(t)
-        self.sat.append(np.broadcast_to(sat, n).astype(int))
-        self.sta.append(np.broadcast_to(sta, n).astype(int))
-        self.t.append(np.broadcast_to(t, n).astype(float))
-        self.kind.append(np.broadcast_to(kind, n).astype(np.int8))
-        self.cut.append(np.broadcast_to(cut, n).astype(bool))
-        self.el.append(np.broadcast_to(el, n).astype(float))
-        self.az.append(np.broadcast_to(az, n).astype(float))
-        self.rate.append(np.broadcast_to(rate, n).astype(float))
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        names = ("sat", "sta", "t", "kind", "cut", "el", "az", "rate")
-        if not self.t:
-            return {k: np.empty(0) for k in names}
-        return {k: np.concatenate(getattr(self, k)) for k in names}
+def _event(sat, sta, t, kind, cut, look: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    n = np.size(look["el"])
+    return {
+        "sat": np.broadcast_to(sat, n).astype(int), "sta": np.broadcast_to(sta, n).astype(int),
+        "t": np.broadcast_to(t, n).astype(float), "kind": np.full(n, kind, dtype=np.int8),
+        "cut": np.full(n, cut, dtype=bool), "el": look["el"], "az": look["az"],
+        "rate": look["rate"], "drate": look["drate"],
+    }
 
 
 def _shift(x: np.ndarray, same: np.ndarray, fill: float, forward: bool) -> np.ndarray:
@@ -743,6 +803,8 @@ def _shift(x: np.ndarray, same: np.ndarray, fill: float, forward: bool) -> np.nd
 
 
 class _Search:
+    """One search: coarse scan, detection, refinement, assembly (see the module notes)."""
+
     def __init__(
         self,
         orbits: _OrbitModel,
@@ -771,29 +833,35 @@ class _Search:
                           station_radius_km=station_r, max_step_s=cap)
             for i in range(orbits.n_sats)
         ])
-        self.coarse_samples = 0
         self.incomplete = 0
+        self._brackets: list[dict[str, np.ndarray]] = []
+        self._events: list[dict[str, np.ndarray]] = []
+        self._hints: list[dict[str, np.ndarray]] = []
 
-    # -- phase 1: coarse scan, keep flagged samples and their neighbours ---------------
+    # -- phase 1: coarse scan; keep flagged samples and their neighbours ---------------
 
-    def coarse(self) -> tuple[_Samples, list[tuple[int, int, float, float]]]:
+    def coarse(self) -> tuple[dict[str, np.ndarray], list[tuple[int, int, float, float]]]:
         parts: list[dict[str, np.ndarray]] = []
         windows: list[tuple[int, int, float, float]] = []
         st = self.st
         scan_mask = self.geo.scalar  # horizon masks: their lowest point
+        self._pu = np.einsum("nc,nc->n", st.pos, st.up)
+        self._pp = np.einsum("nc,nc->n", st.pos, st.pos)[None, :]
+        self._sin_thr = np.sin(np.radians(np.maximum(scan_mask - self.margin, -90.0)))
         seg_base = 0
         for s in range(self.orbits.n_sats):
             n_steps = max(1, int(math.ceil(self.T / self.steps[s])))
             tg = np.linspace(0.0, self.T, n_steps + 1)
             r, v, ok = self.orbits.state(s, tg)
-            self.coarse_samples += tg.size
+            self.geo.evaluations += tg.size
             self.geo.failed += int(tg.size - np.count_nonzero(ok))
-            rho = r[:, None, :] - st.pos[None, :, :]  # (K, N, 3)
-            rng = np.sqrt(np.einsum("knc,knc->kn", rho, rho))
-            sin_el = np.einsum("knc,nc->kn", rho, st.up) / rng
-            el = np.degrees(np.arcsin(np.clip(sin_el, -1.0, 1.0)))
+            # sin(el) = u·(r - p)/|r - p| for all (time, station) pairs as two small
+            # matrix products: no (K, N, 3) temporaries, and no arcsin (the sines are
+            # compared with the sine of the threshold)
+            up_dist = r @ st.up.T - self._pu[None, :]
+            rng2 = np.einsum("kc,kc->k", r, r)[:, None] - 2.0 * (r @ st.pos.T) + self._pp
             with np.errstate(invalid="ignore"):
-                flag = (el - scan_mask[None, :]) > -self.margin
+                flag = up_dist > self._sin_thr[None, :] * np.sqrt(rng2)
             if not flag.any():
                 continue
             dil = flag.copy()
@@ -803,10 +871,10 @@ class _Search:
             new_seg = np.ones(kk.size, dtype=bool)
             new_seg[1:] = (jj[1:] != jj[:-1]) | (kk[1:] != kk[:-1] + 1)
             seg = seg_base + np.cumsum(new_seg) - 1
-            seg_base = int(seg[-1]) + 1 if seg.size else seg_base
-            # horizon-mask stations: the segment spans are the windows to resample
+            seg_base = int(seg[-1]) + 1
             hz = self.is_horizon[jj]
             if hz.any():
+                # azimuth-dependent masks: the segment spans are the windows to resample
                 hs, hj, hk = seg[hz], jj[hz], kk[hz]
                 head = np.ones(hs.size, dtype=bool)
                 head[1:] = hs[1:] != hs[:-1]
@@ -814,151 +882,140 @@ class _Search:
                 tail[:-1] = head[1:]
                 windows.extend(zip([s] * int(head.sum()), hj[head].tolist(),
                                    tg[hk[head]].tolist(), tg[hk[tail]].tolist(), strict=True))
-            keep = ~hz
-            if not keep.any():
+                keep = ~hz
+                jj, kk, seg = jj[keep], kk[keep], seg[keep]
+            if kk.size == 0:
                 continue
-            jj, kk, seg = jj[keep], kk[keep], seg[keep]
             look = _look_angles(r[kk], v[kk], st.pos[jj], st.east[jj], st.north[jj], st.up[jj])
-            parts.append({
-                "sat": np.full(kk.size, s), "sta": jj, "seg": seg, "t": tg[kk],
-                "f": look["el"] - scan_mask[jj], "el": look["el"], "az": look["az"],
-                "rate": look["rate"], "hidden": np.ones(kk.size, dtype=bool),
-            })
+            look.update(sat=np.full(kk.size, s), sta=jj, seg=seg, t=tg[kk],
+                        margin=look["el"] - scan_mask[jj], hidden=np.ones(kk.size, dtype=bool))
+            parts.append(look)
         self._seg_base = seg_base
-        return _Samples.concat(parts), windows
+        return _concat(parts, _SAMPLE_KEYS), windows
 
-    # -- horizon masks: resample the windows finely against the full mask -------------
-
-    def resample(self, windows: list[tuple[int, int, float, float]]) -> _Samples:
-        if not windows:
-            return _Samples.concat([])
-        w = np.array(windows, dtype=float)
+    def resample(self, windows: list[tuple[int, int, float, float]]) -> dict[str, np.ndarray]:
+        """Azimuth-dependent masks: the windows sampled every ``horizon_step_s``."""
+        w = np.array(windows, dtype=float).reshape(-1, 4)
         sat = w[:, 0].astype(int)
         sta = w[:, 1].astype(int)
         w0, w1 = w[:, 2], w[:, 3]
         counts = np.maximum(1, np.ceil((w1 - w0) / self.horizon_step_s).astype(int)) + 1
-        rep = np.repeat(np.arange(len(windows)), counts)
+        rep = np.repeat(np.arange(len(w)), counts)
         offs = np.arange(rep.size) - np.repeat(np.cumsum(counts) - counts, counts)
         t = w0[rep] + (w1 - w0)[rep] * offs / (counts[rep] - 1)
         look = self.geo.look(sat[rep], sta[rep], t)
-        return _Samples(sat=sat[rep], sta=sta[rep], seg=self._seg_base + rep, t=t, f=look["f"],
-                        el=look["el"], az=look["az"], rate=look["rate"],
-                        hidden=np.zeros(rep.size, dtype=bool))
+        look.update(sat=sat[rep], sta=sta[rep], seg=self._seg_base + rep, t=t,
+                    hidden=np.zeros(rep.size, dtype=bool))
+        return look
 
     # -- phase 2: detection ----------------------------------------------------------
 
-    def detect(self, sm: _Samples, ev: _Events, culm: list[dict[str, np.ndarray]]) -> None:
-        """Brackets from samples; refine crossings; add events and culmination hints."""
-        n = sm.t.size
+    def detect(self, sm: dict[str, np.ndarray]) -> None:
+        """Brackets of crossings and extrema from a sample table, and culmination hints."""
+        n = sm["t"].size
         if n == 0:
             return
-        same = sm.seg[1:] == sm.seg[:-1]  # sample i and i+1 belong together
-        fin = np.isfinite(sm.f)
+        t, f, el, rate, drate = sm["t"], sm["margin"], sm["el"], sm["rate"], sm["drate"]
+        same = sm["seg"][1:] == sm["seg"][:-1]  # sample i and i+1 belong together
+        fin = np.isfinite(f)
         with np.errstate(invalid="ignore"):
-            above = sm.f >= 0.0
-        # window edges: a pass in progress at the start or the end
+            above = f >= 0.0
         first = np.ones(n, dtype=bool)
         first[1:] = ~same
         last = np.ones(n, dtype=bool)
         last[:-1] = ~same
-        tol_edge = 1e-6
-        at_start = first & above & (sm.t <= tol_edge)
-        at_end = last & above & (sm.t >= self.T - tol_edge)
-        if at_start.any():
-            i = at_start
-            ev.add(sm.sat[i], sm.sta[i], 0.0, 1, True, sm.el[i], sm.az[i], sm.rate[i])
-        if at_end.any():
-            i = at_end
-            ev.add(sm.sat[i], sm.sta[i], self.T, -1, True, sm.el[i], sm.az[i], sm.rate[i])
+        # a pass in progress at the window's start or end: the edge is its cut end
+        eps = 1e-6
+        for sel, t_edge, kind in ((first & above & (t <= eps), 0.0, 1),
+                                  (last & above & (t >= self.T - eps), self.T, -1)):
+            if sel.any():
+                self._events.append(_event(sm["sat"][sel], sm["sta"][sel], t_edge, kind, True,
+                                           {k: sm[k][sel] for k in ("el", "az", "rate",
+                                                                     "drate")}))
         # sign changes between consecutive samples
-        both = same & fin[:-1] & fin[1:]
-        change = np.flatnonzero(both & (above[:-1] != above[1:]))
-        brackets = [(change, change + 1)]
-        # extrema between samples (scalar masks): local max below the mask, local min
-        # just above it
-        el_prev = _shift(sm.el, same, -np.inf, forward=False)
-        el_next = _shift(sm.el, same, -np.inf, forward=True)
-        with np.errstate(invalid="ignore"):
-            lmax = (sm.el >= el_prev) & (sm.el > el_next) & (sm.f > -self.margin)
+        k = np.flatnonzero(same & fin[:-1] & fin[1:] & (above[:-1] != above[1:]))
+        self._add_brackets(sm["sat"][k], sm["sta"][k], t[k], t[k + 1], f[k], f[k + 1],
+                           sm["eldot"][k], sm["eldot"][k + 1])
         prev_i = np.arange(n) - 1
         prev_i[first] = np.flatnonzero(first)
         next_i = np.arange(n) + 1
         next_i[last] = np.flatnonzero(last)
-        # culmination hints: sampled maxima inside a pass
-        hint = lmax & above
-        if hint.any():
-            i = np.flatnonzero(hint)
-            culm.append({"sat": sm.sat[i], "sta": sm.sta[i], "t": sm.t[i], "el": sm.el[i],
-                         "az": sm.az[i], "rate": sm.rate[i],
-                         "ta": sm.t[prev_i[i]], "ra": sm.rate[prev_i[i]],
-                         "tb": sm.t[next_i[i]], "rb": sm.rate[next_i[i]]})
-        hidden_max = np.flatnonzero(lmax & ~above & sm.hidden & fin)
-        el_prev_hi = _shift(sm.el, same, np.inf, forward=False)
-        el_next_hi = _shift(sm.el, same, np.inf, forward=True)
         with np.errstate(invalid="ignore"):
-            lmin = ((sm.el <= el_prev_hi) & (sm.el < el_next_hi) & above
-                    & (sm.f < self.margin) & sm.hidden)
-        # a dip needs samples above the mask on both sides
-        lmin &= above[prev_i] & above[next_i]
-        hidden_min = np.flatnonzero(lmin)
-        for idx, want_max in ((hidden_max, True), (hidden_min, False)):
-            if idx.size == 0:
-                continue
+            lmax = ((el >= _shift(el, same, -np.inf, False))
+                    & (el > _shift(el, same, -np.inf, True)) & (f > -self.margin))
+            lmin = ((el <= _shift(el, same, np.inf, False))
+                    & (el < _shift(el, same, np.inf, True)) & above & (f < self.margin)
+                    & above[prev_i] & above[next_i] & sm["hidden"])
+        # culmination hints: sampled maxima inside a pass, with their neighbours
+        i = np.flatnonzero(lmax & above)
+        ia, ib = prev_i[i], next_i[i]
+        self._hints.append({"sat": sm["sat"][i], "sta": sm["sta"][i], "t": t[i], "el": el[i],
+                            "az": sm["az"][i], "ta": t[ia], "ra": rate[ia], "da": drate[ia],
+                            "tb": t[ib], "rb": rate[ib], "db": drate[ib]})
+        # extrema between samples (scalar masks): a sampled maximum below the mask may
+        # hide a short pass, a sampled minimum just above it a short gap between two
+        for idx, want_max in ((np.flatnonzero(lmax & ~above & sm["hidden"] & fin), True),
+                              (np.flatnonzero(lmin), False)):
             ia, ib = prev_i[idx], next_i[idx]
-            ra, rb = sm.rate[ia], sm.rate[ib]
-            ok = (ra > 0) & (rb < 0) if want_max else (ra < 0) & (rb > 0)
-            ok &= ia != ib
+            ra, rb = rate[ia], rate[ib]
+            ok = ((ra > 0) & (rb < 0) if want_max else (ra < 0) & (rb > 0)) & (ia != ib)
             idx, ia, ib = idx[ok], ia[ok], ib[ok]
             if idx.size == 0:
                 continue
-            te, aux = _solve(self.geo.look, "rate", sm.sat[idx], sm.sta[idx], sm.t[ia],
-                             sm.t[ib], sm.rate[ia], sm.rate[ib], CULMINATION_TOLERANCE_S,
-                             prefer="el" if want_max else "absf")
-            crosses = aux["f"] >= 0 if want_max else aux["f"] < 0
+            guess = _hermite_root(t[ia], t[ib], rate[ia], rate[ib], drate[ia], drate[ib])
+            te, aux = _solve(self.geo.look_rate, sm["sat"][idx], sm["sta"][idx], t[ia], t[ib],
+                             rate[ia], rate[ib], CULMINATION_TOLERANCE_S,
+                             prefer="el" if want_max else "absf", guess=guess)
+            fe = aux["margin"]
+            crosses = fe >= 0 if want_max else fe < 0
             if not crosses.any():
                 continue
             idx, ia, ib, te = idx[crosses], ia[crosses], ib[crosses], te[crosses]
-            fe = aux["f"][crosses]
-            # two brackets around the extremum, refined with the others below
-            self._extra.append((sm.sat[idx], sm.sta[idx], sm.t[ia], te, sm.f[ia], fe))
-            self._extra.append((sm.sat[idx], sm.sta[idx], te, sm.t[ib], fe, sm.f[ib]))
+            fe = fe[crosses]
+            de = aux["eldot"][crosses]
+            sat, sta = sm["sat"][idx], sm["sta"][idx]
+            self._add_brackets(sat, sta, t[ia], te, f[ia], fe, sm["eldot"][ia], de)
+            self._add_brackets(sat, sta, te, t[ib], fe, f[ib], de, sm["eldot"][ib])
             if want_max:
-                culm.append({"sat": sm.sat[idx], "sta": sm.sta[idx], "t": te,
-                             "el": aux["el"][crosses], "az": aux["az"][crosses],
-                             "rate": aux["rate"][crosses], "ta": te, "ra": np.zeros(te.size),
-                             "tb": te, "rb": np.zeros(te.size)})
-        for ia, ib in brackets:
-            if ia.size:
-                self._extra.append((sm.sat[ia], sm.sta[ia], sm.t[ia], sm.t[ib], sm.f[ia],
-                                    sm.f[ib]))
+                zero = np.zeros(te.size)
+                self._hints.append({"sat": sat, "sta": sta, "t": te, "el": aux["el"][crosses],
+                                    "az": aux["az"][crosses], "ta": te, "ra": zero, "da": zero,
+                                    "tb": te, "rb": zero, "db": zero})
 
-    def refine_crossings(self, ev: _Events) -> None:
-        if not self._extra:
+    def _add_brackets(self, sat, sta, a, b, fa, fb, da, db) -> None:
+        if np.size(a):
+            self._brackets.append({"sat": sat, "sta": sta, "a": a, "b": b, "fa": fa, "fb": fb,
+                                   "da": da, "db": db})
+
+    def refine_crossings(self) -> None:
+        if not self._brackets:
             return
-        sat, sta, a, b, fa, fb = (np.concatenate(x) for x in zip(*self._extra, strict=True))
-        self._extra = []
-        t, aux = _solve(self.geo.look, "f", sat, sta, a, b, fa, fb, RISE_SET_TOLERANCE_S,
-                        prefer="absf")
-        kind = np.where(fa < 0, 1, -1)  # below -> above is a rise
-        ev.add(sat, sta, t, kind, False, aux["el"], aux["az"], aux["rate"])
+        br = _concat(self._brackets, ("sat", "sta", "a", "b", "fa", "fb", "da", "db"))
+        self._brackets = []
+        sat, sta = br["sat"].astype(int), br["sta"].astype(int)
+        guess = _hermite_root(br["a"], br["b"], br["fa"], br["fb"], br["da"], br["db"])
+        t, aux = _solve(self.geo.look_cross, sat, sta, br["a"], br["b"], br["fa"], br["fb"],
+                        RISE_SET_TOLERANCE_S, prefer="absf", guess=guess)
+        up = br["fa"] < 0  # below -> above is a rise
+        for kind, sel in ((1, up), (-1, ~up)):
+            self._events.append(_event(sat[sel], sta[sel], t[sel], kind, False,
+                                       {k: aux[k][sel] for k in ("el", "az", "rate")}
+                                       | {"drate": np.full(int(sel.sum()), np.nan)}))
 
-    # -- phase 3: passes from events ----------------------------------------------------
+    # -- phase 3: passes from events ------------------------------------------------------
 
-    def run(self) -> dict[str, Any]:
-        self._extra: list[tuple[np.ndarray, ...]] = []
-        ev = _Events()
-        culm: list[dict[str, np.ndarray]] = []
+    def run(self) -> dict[str, np.ndarray] | None:
         samples, windows = self.coarse()
-        self.detect(samples, ev, culm)
+        self.detect(samples)
         if windows:
-            self.detect(self.resample(windows), ev, culm)
-        self.refine_crossings(ev)
-        e = ev.arrays()
-        n_sta = len(self.st)
+            self.detect(self.resample(windows))
+        self.refine_crossings()
+        e = _concat(self._events, _EVENT_KEYS)
         if e["t"].size == 0:
-            return {"passes": None, "culm": culm}
+            return None
+        n_sta = len(self.st)
         pair = e["sat"].astype(int) * n_sta + e["sta"].astype(int)
-        order = np.lexsort((-e["kind"], e["t"], pair))  # at a tie, a set after a rise
+        order = np.lexsort((-e["kind"], e["t"], pair))  # at a tie, the rise first
         e = {k: v[order] for k, v in e.items()}
         pair = pair[order]
         kind = e["kind"]
@@ -968,9 +1025,9 @@ class _Search:
         used = np.zeros(kind.size, dtype=bool)
         used[i0] = True
         used[i1] = True
-        # events that pair with nothing: their partner fell among failed samples
-        self.incomplete = int(np.count_nonzero(~used & ~e["cut"]))
-        passes = {
+        # an event without a partner lost it among failed samples
+        self.incomplete = int(np.count_nonzero(~used))
+        return {
             "sat": e["sat"][i0].astype(int), "sta": e["sta"][i0].astype(int),
             "rise": e["t"][i0], "set": e["t"][i1],
             "rise_az": e["az"][i0], "set_az": e["az"][i1],
@@ -978,79 +1035,72 @@ class _Search:
             "rise_rate": e["rate"][i0], "set_rate": e["rate"][i1],
             "start_cut": e["cut"][i0], "end_cut": e["cut"][i1],
         }
-        return {"passes": passes, "culm": culm}
 
     # -- phase 4: culminations -----------------------------------------------------------
 
-    def culminations(self, p: dict[str, np.ndarray], culm: list[dict[str, np.ndarray]]):
-        """Highest elevation of each pass: refined sampled maxima, and the pass ends."""
+    def culminations(self, p: dict[str, np.ndarray]
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Time, elevation and azimuth of the highest point of each pass.
+
+        Candidates: each sampled maximum inside the pass, refined as the zero of the
+        elevation rate between its neighbouring samples (clipped to the pass); the whole
+        pass when no sample fell inside it; and the pass's two ends (a pass cut by the
+        window, or by an azimuth-dependent mask, can be highest at an end).
+        """
         n_pass = p["rise"].size
         n_sta = len(self.st)
-        best_el = np.where(p["rise_el"] >= p["set_el"], p["rise_el"], p["set_el"])
-        best_t = np.where(p["rise_el"] >= p["set_el"], p["rise"], p["set"])
-        best_az = np.where(p["rise_el"] >= p["set_el"], p["rise_az"], p["set_az"])
+        end_hi = p["rise_el"] >= p["set_el"]
+        best_t = np.where(end_hi, p["rise"], p["set"])
+        best_el = np.where(end_hi, p["rise_el"], p["set_el"])
+        best_az = np.where(end_hi, p["rise_az"], p["set_az"])
         if n_pass == 0:
             return best_t, best_el, best_az
-        key_pass = (p["sat"] * n_sta + p["sta"]).astype(float)
         span = self.T + 10.0
-        pkey = key_pass * span + p["rise"]
+        pkey = (p["sat"] * n_sta + p["sta"]).astype(float) * span + p["rise"]
         order = np.argsort(pkey)
-        pkey_sorted = pkey[order]
-        if culm:
-            c = {k: np.concatenate([d[k] for d in culm]) for k in culm[0]}
-        else:
-            c = {k: np.empty(0) for k in ("sat", "sta", "t", "el", "az", "rate", "ta", "ra",
-                                          "tb", "rb")}
-        # which pass holds each hint: the last pass of its pair that rose before it
+        c = _concat(self._hints, ("sat", "sta", "t", "el", "az", "ta", "ra", "da", "tb", "rb",
+                                  "db"))
+        # the pass holding each hint: the last of its pair that rose at or before it
         ckey = (c["sat"] * n_sta + c["sta"]).astype(float) * span + c["t"]
-        pos = np.searchsorted(pkey_sorted, ckey, side="right") - 1
-        valid = pos >= 0
-        pi = np.where(valid, order[np.clip(pos, 0, None)], 0)
-        valid &= (p["sat"][pi] == c["sat"]) & (p["sta"][pi] == c["sta"])
-        valid &= (c["t"] >= p["rise"][pi]) & (c["t"] <= p["set"][pi])
+        pos = np.searchsorted(pkey[order], ckey, side="right") - 1
+        pi = order[np.clip(pos, 0, None)]
+        valid = ((pos >= 0) & (p["sat"][pi] == c["sat"]) & (p["sta"][pi] == c["sta"])
+                 & (c["t"] >= p["rise"][pi]) & (c["t"] <= p["set"][pi]))
         pi = pi[valid]
         c = {k: v[valid] for k, v in c.items()}
         # bracket: the neighbouring samples, clipped to the pass
-        ta, ra = c["ta"].copy(), c["ra"].copy()
-        tb, rb = c["tb"].copy(), c["rb"].copy()
+        ta, ra, da = c["ta"].copy(), c["ra"].copy(), c["da"].copy()
+        tb, rb, db = c["tb"].copy(), c["rb"].copy(), c["db"].copy()
         lo = ta < p["rise"][pi]
-        ta[lo], ra[lo] = p["rise"][pi][lo], p["rise_rate"][pi][lo]
+        ta[lo], ra[lo], da[lo] = p["rise"][pi][lo], p["rise_rate"][pi][lo], np.nan
         hi = tb > p["set"][pi]
-        tb[hi], rb[hi] = p["set"][pi][hi], p["set_rate"][pi][hi]
-        cand_t, cand_el, cand_az, cand_p = [c["t"]], [c["el"]], [c["az"]], [pi]
+        tb[hi], rb[hi], db[hi] = p["set"][pi][hi], p["set_rate"][pi][hi], np.nan
         solve = (ra > 0) & (rb < 0) & (tb - ta > CULMINATION_TOLERANCE_S)
-        # passes with no sample inside: search the whole pass
         covered = np.zeros(n_pass, dtype=bool)
         covered[pi] = True
         bare = np.flatnonzero(~covered & (p["rise_rate"] > 0) & (p["set_rate"] < 0))
-        s_sat = np.concatenate((c["sat"][solve], p["sat"][bare])).astype(int)
-        s_sta = np.concatenate((c["sta"][solve], p["sta"][bare])).astype(int)
+        nan_bare = np.full(bare.size, np.nan)
         s_a = np.concatenate((ta[solve], p["rise"][bare]))
         s_b = np.concatenate((tb[solve], p["set"][bare]))
         s_ra = np.concatenate((ra[solve], p["rise_rate"][bare]))
         s_rb = np.concatenate((rb[solve], p["set_rate"][bare]))
-        s_p = np.concatenate((pi[solve], bare))
+        s_p = np.concatenate((pi[solve], bare)).astype(int)
+        cand = [(c["t"], c["el"], c["az"], pi)]
         if s_a.size:
-            t, aux = _solve(self.geo.look, "rate", s_sat, s_sta, s_a, s_b, s_ra, s_rb,
-                            CULMINATION_TOLERANCE_S, prefer="el")
-            cand_t.append(t)
-            cand_el.append(aux["el"])
-            cand_az.append(aux["az"])
-            cand_p.append(s_p)
-        ct = np.concatenate(cand_t)
-        cel = np.concatenate(cand_el)
-        caz = np.concatenate(cand_az)
-        cp = np.concatenate(cand_p).astype(int)
+            guess = _hermite_root(s_a, s_b, s_ra, s_rb, np.concatenate((da[solve], nan_bare)),
+                                  np.concatenate((db[solve], nan_bare)))
+            t, aux = _solve(self.geo.look_rate, p["sat"][s_p], p["sta"][s_p], s_a, s_b, s_ra,
+                            s_rb, CULMINATION_TOLERANCE_S, prefer="el", guess=guess)
+            cand.append((t, aux["el"], aux["az"], s_p))
+        ct, cel, caz, cp = (np.concatenate(x) for x in zip(*cand, strict=True))
+        cp = cp.astype(int)
         fin = np.isfinite(cel)
         ct, cel, caz, cp = ct[fin], cel[fin], caz[fin], cp[fin]
-        # per pass, the highest candidate (sorted so that the last write wins)
-        o = np.lexsort((cel, cp))
+        o = np.lexsort((cel, cp))  # per pass, the highest candidate last
         ct, cel, caz, cp = ct[o], cel[o], caz[o], cp[o]
-        better = cel > best_el[cp]
-        # keep only the last (highest) entry per pass among the better ones
         last_of = np.ones(cp.size, dtype=bool)
         last_of[:-1] = cp[1:] != cp[:-1]
-        w = better & last_of
+        w = last_of & (cel > best_el[cp])
         best_t[cp[w]] = ct[w]
         best_el[cp[w]] = cel[w]
         best_az[cp[w]] = caz[w]
@@ -1167,8 +1217,24 @@ def _as_masks(n: int, min_elevation_deg: Any, horizon: Any) -> list[Mask]:
     return [float(v) for v in values]
 
 
-def _dt(start: datetime, t: float) -> datetime:
-    return start + timedelta(microseconds=round(t * 1e6))
+def _datetimes(start: datetime, t: np.ndarray) -> list[datetime]:
+    """Aware datetimes (to the microsecond) of offsets ``t`` [s] from ``start``."""
+    base = np.datetime64(start.astimezone(UTC).replace(tzinfo=None), "us")
+    us = np.rint(np.asarray(t, dtype=float) * 1e6).astype("timedelta64[us]")
+    return [d.replace(tzinfo=UTC) for d in (base + us).tolist()]
+
+
+def _make_passes(p, t_max, el_max, az_max, vis, ids, names, sites, start) -> list[Pass]:
+    rise = _datetimes(start, p["rise"])
+    top = _datetimes(start, t_max)
+    fall = _datetimes(start, p["set"])
+    keys = [site.key for site in sites]
+    cols = zip(p["sat"].tolist(), p["sta"].tolist(), rise, p["rise_az"].tolist(), top,
+               el_max.tolist(), az_max.tolist(), fall, p["set_az"].tolist(),
+               (p["set"] - p["rise"]).tolist(), vis, p["start_cut"].tolist(),
+               p["end_cut"].tolist(), strict=True)
+    return [Pass(ids[s], names[s], keys[j], r, raz, m, mel, maz, f, faz, d, v, c0, c1)
+            for s, j, r, raz, m, mel, maz, f, faz, d, v, c0, c1 in cols]
 
 
 def find_passes(
@@ -1233,46 +1299,49 @@ def find_passes(
     if not sets:
         return result
     orbits = _Sgp4Orbits(sets, t_start, duration)
+    return _find(orbits, [int(es.norad_id) for es in sets], [es.name for es in sets], masks,
+                 result, visibility=visibility, margin_deg=margin_deg,
+                 horizon_step_s=horizon_step_s)
+
+
+def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mask],
+          result: PassSearch, *, visibility: bool, margin_deg: float = _DEFAULT_MARGIN_DEG,
+          horizon_step_s: float = 5.0) -> PassSearch:
+    """The search proper, on any orbit model (tests use synthetic ones)."""
+    sites = result.stations
+    t_start = result.start_utc
+    duration = (result.stop_utc - t_start).total_seconds()
     st = _Stations.from_sites(sites)
     search = _Search(orbits, st, masks, duration, margin_deg=margin_deg,
                      horizon_step_s=horizon_step_s)
-    raw = search.run()
-    result.steps_s = {int(es.norad_id): float(search.steps[i]) for i, es in enumerate(sets)}
-    p = raw["passes"]
+    p = search.run()
+    result.steps_s = {ids[i]: float(search.steps[i]) for i in range(len(ids))}
     if p is not None and p["rise"].size:
         geo_sat = np.array([is_geosynchronous(r) for r in search.revs_per_day])
         as_interval = geo_sat[p["sat"]] | (p["start_cut"] & p["end_cut"])
+        # sorted output: by rise time, then station, then NORAD number
+        norad = np.array(ids)
+        order = np.lexsort((norad[p["sat"]], p["sta"], p["rise"]))
+        p = {k: v[order] for k, v in p.items()}
+        as_interval = as_interval[order]
         ip = np.flatnonzero(~as_interval)
         iv = np.flatnonzero(as_interval)
         sub = {k: v[ip] for k, v in p.items()}
-        t_max, el_max, az_max = search.culminations(sub, raw["culm"])
-        vis = None
+        t_max, el_max, az_max = search.culminations(sub)
+        vis = [None] * ip.size
         if visibility and ip.size:
             dark = _dark_intervals(st, orbits.jd0, orbits.fr0, duration)
             vis = _visible(search.geo, dark, sub["sat"], sub["sta"], sub["rise"], sub["set"],
-                           orbits.jd0, orbits.fr0)
-        for k in range(ip.size):
-            s, j = int(sub["sat"][k]), int(sub["sta"][k])
-            result.passes.append(Pass(
-                norad_id=int(sets[s].norad_id), name=sets[s].name, station=sites[j].key,
-                rise_utc=_dt(t_start, sub["rise"][k]), rise_az_deg=float(sub["rise_az"][k]),
-                max_utc=_dt(t_start, t_max[k]), max_elevation_deg=float(el_max[k]),
-                max_az_deg=float(az_max[k]),
-                set_utc=_dt(t_start, sub["set"][k]), set_az_deg=float(sub["set_az"][k]),
-                duration_s=float(sub["set"][k] - sub["rise"][k]),
-                visible=None if vis is None else bool(vis[k]),
-                starts_before_window=bool(sub["start_cut"][k]),
-                ends_after_window=bool(sub["end_cut"][k]),
-            ))
+                           orbits.jd0, orbits.fr0).tolist()
+        result.passes = _make_passes(sub, t_max, el_max, az_max, vis, ids, names, sites,
+                                     t_start)
         if iv.size:
-            result.intervals = _intervals(search, {k: v[iv] for k, v in p.items()}, sets,
-                                          sites, t_start)
-    result.passes.sort(key=lambda q: (q.rise_utc, q.station, q.norad_id))
-    result.intervals.sort(key=lambda q: (q.start_utc, q.station, q.norad_id))
+            result.intervals = _intervals(search, {k: v[iv] for k, v in p.items()}, ids,
+                                          names, sites, t_start)
     result.failed_samples = search.geo.failed
     result.incomplete_passes = search.incomplete
     if result.failed_samples:
-        bad = sorted({int(sets[s].norad_id) for s in range(len(sets))
+        bad = sorted({ids[s] for s in range(len(ids))
                       if not _propagates(orbits, s, duration)})
         which = f" (NORAD {', '.join(map(str, bad[:10]))}{'...' if len(bad) > 10 else ''})" \
             if bad else ""
@@ -1283,12 +1352,12 @@ def find_passes(
     return result
 
 
-def _propagates(orbits: _Sgp4Orbits, s: int, duration: float) -> bool:
+def _propagates(orbits: _OrbitModel, s: int, duration: float) -> bool:
     _, _, ok = orbits.state(s, np.linspace(0.0, duration, 50))
     return bool(ok.all())
 
 
-def _intervals(search: _Search, p: dict[str, np.ndarray], sets, sites, start: datetime
+def _intervals(search: _Search, p: dict[str, np.ndarray], ids, names, sites, start: datetime
                ) -> list[VisibilityInterval]:
     dur = p["set"] - p["rise"]
     m = np.clip(np.ceil(dur / 60.0).astype(int) + 1, 2, 5000)
@@ -1302,13 +1371,15 @@ def _intervals(search: _Search, p: dict[str, np.ndarray], sets, sites, start: da
     fin = np.isfinite(el)
     np.minimum.at(lo, rep[fin], el[fin])
     np.maximum.at(hi, rep[fin], el[fin])
+    t_rise = _datetimes(start, p["rise"])
+    t_set = _datetimes(start, p["set"])
     out = []
     for k in range(dur.size):
         s, j = int(p["sat"][k]), int(p["sta"][k])
         out.append(VisibilityInterval(
-            norad_id=int(sets[s].norad_id), name=sets[s].name, station=sites[j].key,
-            start_utc=_dt(start, p["rise"][k]), start_az_deg=float(p["rise_az"][k]),
-            end_utc=_dt(start, p["set"][k]), end_az_deg=float(p["set_az"][k]),
+            norad_id=ids[s], name=names[s], station=sites[j].key,
+            start_utc=t_rise[k], start_az_deg=float(p["rise_az"][k]),
+            end_utc=t_set[k], end_az_deg=float(p["set_az"][k]),
             min_elevation_deg=float(lo[k]), max_elevation_deg=float(hi[k]),
             duration_s=float(dur[k]), starts_before_window=bool(p["start_cut"][k]),
             ends_after_window=bool(p["end_cut"][k]),
