@@ -25,13 +25,15 @@ from orbitkit.cli.common import (
     time_arg,
     warn,
 )
-from orbitkit.errors import UserError
+from orbitkit.errors import RequestTooLargeError, UserError
 
 FRAME_CHOICES = ("teme", "gcrs", "itrs", "geodetic")
 _DEFAULT_SPAN = timedelta(hours=24)
 # CSV output streams time chunks of at most this size, so memory stays bounded whatever
 # the request (JSON is built whole and is refused above propagate()'s limit instead).
 _STREAM_MEMORY_MB = 200
+# More rows than this (~2 GB of CSV, ~100 bytes a row) is refused before any work.
+_MAX_ROWS = 20_000_000
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -88,11 +90,21 @@ def run(args: argparse.Namespace) -> int:
 
     start = args.start or now_utc()
     stop = args.stop or start + _DEFAULT_SPAN
-    times = time_grid(start, stop, args.step_s)  # refuses reversed spans and absurd grids
+    if stop <= start:
+        time_grid(start, stop, args.step_s)  # one time, or the reversed-span message
+    n_times = int((stop - start).total_seconds() // args.step_s) + 1
 
     resolution = elements_for_cli(args, args.target, start)
     if not resolution.sets:
         raise UserError(f"no element sets for {args.target!r}; nothing to propagate")
+    n_rows = n_times * len(resolution.sets)
+    if n_rows > _MAX_ROWS:
+        raise RequestTooLargeError(
+            f"{len(resolution.sets)} satellite(s) x {n_times:,} times = {n_rows:,} rows "
+            f"(~{n_rows * 100 / 1e9:.0f} GB of output; limit {_MAX_ROWS:,}); use a coarser "
+            "--step-s, fewer satellites or a shorter span"
+        )
+    times = time_grid(start, stop, args.step_s)
 
     if args.format == "json":
         eph = propagate(resolution.sets, times)
