@@ -171,11 +171,12 @@ def parse_region(text: str | Region | Sequence[float]) -> Region:
     south, north, west, east = values
     if not all(math.isfinite(v) for v in values):
         raise UserError(f"region {name!r}: values must be finite")
-    if not (-90.0 <= south < north <= 90.0):
-        raise UserError(f"region {name!r}: need -90 <= S < N <= 90 (got S={south:g}, N={north:g})")
+    if not (-90.0 <= south <= north <= 90.0):
+        raise UserError(f"region {name!r}: need -90 <= S <= N <= 90 (got S={south:g}, "
+                        f"N={north:g})")
     if not (-360.0 <= west <= 360.0 and -360.0 <= east <= 360.0):
         raise UserError(f"region {name!r}: longitudes must lie within -360..360 degrees")
-    if east <= west:
+    if east < west:
         # W > E means the box crosses the antimeridian (e.g. 160,-160)
         east += 360.0
     if east - west > 360.0:
