@@ -29,7 +29,9 @@ Threads
 Measured on this project's 2-core machine (sgp4 2.27): two threads each calling
 ``SatrecArray.sgp4`` on 1000 satellites × 1000 times took 1.7-2.0 s wall and the same
 CPU time, against 0.9-1.0 s for one call: the C++ call holds the GIL. A thread pool over
-chunks would only add overhead, so propagation runs in the calling thread.
+chunks would only add overhead, so propagation runs in the calling thread. numpy does
+release the GIL, so the geodetic kernel splits large conversions over two threads
+(:mod:`orbitkit.frames`).
 """
 
 from __future__ import annotations
