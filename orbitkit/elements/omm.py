@@ -617,7 +617,10 @@ def parse_omm_xml(text: str, *, path: str = "<string>", source: str = "file") ->
 
 # ---- KVN ----------------------------------------------------------------------------
 
-_KVN_LINE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*(?:\[[^\]]*\])?\s*")
+_KVN_LINE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*")
+# A unit in brackets after a number ("15.5 [rev/day]"); names may contain brackets too
+# ("COSMOS 2433 [GLONASS-M]"), so only a number followed by a unit loses its bracket.
+_KVN_UNIT = re.compile(r"([-+.0-9eE]+)\s*\[[^\]]*\]")
 _KVN_SKIP = {"META_START", "META_STOP", "COVARIANCE_START", "COVARIANCE_STOP",
              "DATA_START", "DATA_STOP"}
 
@@ -650,6 +653,9 @@ def parse_omm_kvn(text: str, *, path: str = "<string>", source: str = "file") ->
                 found=line[:60]))
             continue
         key, value = m.group(1).upper(), m.group(2)
+        unit = _KVN_UNIT.fullmatch(value)
+        if unit:
+            value = unit.group(1)
         if key == "CCSDS_OMM_VERS" or current is None or key in current:
             close()
             current, lines_of, start_line = {}, {}, lineno
