@@ -23,6 +23,11 @@ EXAMPLES = sorted((REPO / "examples").glob("[0-9][0-9]_*.py"))
 TIME_LIMIT_S = 60
 
 
+def test_there_are_enough_examples():
+    """Issue 9: at least 8 scripts (aim 12), numbered by difficulty."""
+    assert len(EXAMPLES) >= 8, [p.name for p in EXAMPLES]
+
+
 def test_example_numbers_are_unique():
     """Scripts are numbered by difficulty; two lessons never share a number."""
     numbers = [p.name[:2] for p in EXAMPLES]
