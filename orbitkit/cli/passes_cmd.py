@@ -1,0 +1,179 @@
+"""``orbitkit passes TARGET --station S``: every pass over one or more stations.
+
+Argument parsing and printing only: element sets from
+:func:`orbitkit.cli._elements.elements_for_cli`, passes from
+:func:`orbitkit.passes.find_passes`, calendars from :mod:`orbitkit.ical`, the timeline
+from :mod:`orbitkit.plots.timeline`.
+
+Output: a table (default), CSV or JSON of passes on stdout, or an iCalendar file
+(``--format ics``). Objects that never set (GEO, IGSO) get visibility intervals instead
+of passes: listed after the passes in the table and in JSON (objects with
+``"kind": "visibility"``), left out of CSV and ics with a note on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from orbitkit.cli.common import (
+    add_elements_options,
+    add_format_option,
+    emit_csv,
+    emit_json,
+    emit_table,
+    info,
+    positive_float,
+    time_arg,
+    warn,
+)
+from orbitkit.errors import UserError
+
+#: CSV columns: the keys of :meth:`orbitkit.passes.Pass.to_dict`, in order.
+PASS_COLUMNS = ("norad_id", "name", "station", "rise_utc", "rise_az_deg", "max_utc",
+                "max_elevation_deg", "max_az_deg", "set_utc", "set_az_deg", "duration_s",
+                "visible", "starts_before_window", "ends_after_window")
+_PICTURES = (".png", ".svg", ".pdf")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "passes",
+        help="every pass of satellites over ground stations (rise, culmination, set)",
+        description="Find every pass of TARGET above one or more stations from --start for "
+        "--days days: rise, culmination and set with azimuths, duration, whether it can be "
+        "seen by eye (satellite sunlit while the station's Sun is below -6 deg). Passes "
+        "cut by the window are included and flagged. Geometric elevation (no refraction), "
+        "WGS84 stations. Objects that never set (GEO, IGSO) get visibility intervals.",
+    )
+    parser.add_argument("target", metavar="TARGET",
+                        help="system key, satellite name, NORAD number, COSPAR id, or a "
+                        "comma-separated mix")
+    parser.add_argument("--station", action="append", required=True, metavar="S",
+                        help="site key (see 'orbitkit sites') or LAT,LON[,ALT_M]; repeatable")
+    parser.add_argument("--start", type=time_arg("--start"), default=None, metavar="T",
+                        help="start of the window, ISO 8601 UTC (default now)")
+    parser.add_argument("--days", type=positive_float("--days"), default=1.0, metavar="D",
+                        help="length of the window in days (default 1)")
+    parser.add_argument("--min-elevation-deg", dest="min_elevation_deg", type=float,
+                        default=0.0, metavar="E",
+                        help="elevation mask in degrees (default 0, the geometric horizon)")
+    parser.add_argument("--horizon", action="append", default=[], metavar="FILE",
+                        help="azimuth-dependent mask: a text file of 'AZ_DEG EL_DEG' lines; "
+                        "one for every station, or one per --station in order; overrides "
+                        "--min-elevation-deg")
+    add_elements_options(parser)
+    add_format_option(parser, ("table", "csv", "json", "ics"), "table")
+    parser.add_argument("--out", metavar="FILE", default=None,
+                        help="also draw a pass timeline (stations x time, bars coloured by "
+                        "maximum elevation) to FILE (.png .svg .pdf)")
+    parser.set_defaults(func=run)
+
+
+def _horizons(paths: list[str], n_stations: int) -> list[Any] | None:
+    from orbitkit.passes import parse_horizon
+
+    if not paths:
+        return None
+    if len(paths) not in (1, n_stations):
+        raise UserError(f"--horizon: give one file for all stations or one per --station "
+                        f"({n_stations}), not {len(paths)}")
+    masks = []
+    for p in paths:
+        path = Path(p)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"--horizon {p}: cannot read it ({exc.strerror or exc})") from None
+        masks.append(parse_horizon(text, source=str(path)))
+    return masks
+
+
+def _fmt(x: float, digits: int = 1) -> str:
+    return f"{x:.{digits}f}"
+
+
+def _short(iso: str) -> str:
+    # 2026-05-01T00:58:43.354Z -> 2026-05-01 00:58:43
+    return iso[:19].replace("T", " ")
+
+
+def run(args: argparse.Namespace) -> int:
+    from orbitkit.cli._elements import elements_for_cli
+    from orbitkit.passes import find_passes
+    from orbitkit.sites import parse_site
+    from orbitkit.timeutil import now_utc
+
+    if not -10.0 <= args.min_elevation_deg < 90.0:
+        raise UserError(f"--min-elevation-deg {args.min_elevation_deg:g}: must lie in -10..90")
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        if out.suffix.lower() not in _PICTURES:
+            raise UserError(f"--out {out}: the timeline is a picture; use .png, .svg or .pdf")
+        if not out.parent.is_dir():
+            raise UserError(f"--out {out}: folder {out.parent} does not exist")
+    sites = [parse_site(s) for s in args.station]
+    horizons = _horizons(args.horizon, len(sites))
+    start = args.start or now_utc()
+    stop = start + timedelta(days=args.days)
+
+    resolution = elements_for_cli(args, args.target, start)
+    if not resolution.sets:
+        raise UserError(f"no element sets for {args.target!r}; no passes to search")
+    result = find_passes(resolution.sets, sites, start, stop,
+                         min_elevation_deg=args.min_elevation_deg, horizon=horizons)
+    for message in result.warnings:
+        warn(message)
+    if resolution.any_nominal:
+        warn("some element sets are nominal design orbits: their passes are illustrative")
+
+    if args.format == "json":
+        emit_json([p.to_dict() for p in result.passes]
+                  + [v.to_dict() for v in result.intervals])
+    elif args.format == "csv":
+        emit_csv(PASS_COLUMNS, ([d[k] for k in PASS_COLUMNS]
+                                for d in (p.to_dict() for p in result.passes)))
+    elif args.format == "ics":
+        from orbitkit.ical import passes_to_ical
+
+        sys.stdout.write(passes_to_ical(result.passes, stations={s.key: s for s in sites}))
+    else:
+        _table(result)
+    if result.intervals and args.format in ("csv", "ics"):
+        info(f"{len(result.intervals)} visibility interval(s) of objects that never set "
+             "are not in this format; see --format json or table")
+    if out is not None:
+        from orbitkit.plots.timeline import plot_timeline
+
+        plot_timeline(result, out)
+        info(f"wrote {out}")
+    return 0
+
+
+def _table(result: Any) -> None:
+    rows = []
+    for p in result.passes:
+        d = p.to_dict()
+        flags = ("<" if p.starts_before_window else "") + (">" if p.ends_after_window else "")
+        rows.append([d["norad_id"], d["name"], d["station"], _short(d["rise_utc"]),
+                     _fmt(p.rise_az_deg, 0), _short(d["max_utc"]),
+                     _fmt(p.max_elevation_deg), _fmt(p.max_az_deg, 0), _short(d["set_utc"]),
+                     _fmt(p.set_az_deg, 0), f"{p.duration_s / 60:.1f}",
+                     "yes" if p.visible else "", flags])
+    emit_table(["norad", "name", "station", "rise (UTC)", "az", "max (UTC)", "el", "az",
+                "set (UTC)", "az", "min", "visible", "cut"], rows)
+    if result.intervals:
+        sys.stdout.write("\nvisibility intervals (objects that do not rise and set):\n")
+        emit_table(["norad", "name", "station", "from (UTC)", "to (UTC)", "el min", "el max",
+                    "cut"],
+                   [[v.norad_id, v.name, v.station, _short(v.to_dict()["start_utc"]),
+                     _short(v.to_dict()["end_utc"]), _fmt(v.min_elevation_deg),
+                     _fmt(v.max_elevation_deg),
+                     ("<" if v.starts_before_window else "")
+                     + (">" if v.ends_after_window else "")] for v in result.intervals])
+    if result.passes and any(p.starts_before_window or p.ends_after_window
+                             for p in result.passes):
+        sys.stdout.write("cut: < began before the window, > ends after it\n")

@@ -1,0 +1,210 @@
+"""``orbitkit passes``: the issue's "done when" against skyfield, every format, horizon
+files, the timeline, geosynchronous intervals and user errors (exit status 2).
+
+Elements: the CelesTrak active snapshot of 2026-02-24 (CSS 48274, Fengyun-3E 49008,
+Haiyang-2B 43655, BeiDou-3 G1 43683). Tolerances as in test_passes_skyfield.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from orbitkit.cli import main
+from orbitkit.cli.passes_cmd import PASS_COLUMNS
+from orbitkit.passes import Pass
+from orbitkit.sites import parse_site
+from tests.passes_helpers import sets_from_file
+from tests.test_passes_skyfield import compare, skyfield_passes
+
+BEIJING = "39.9042,116.4074,50"
+START = "2026-05-01T00:00:00Z"
+DONE_WHEN_IDS = [48274, 49008, 43655]
+# the installed command, run as its own process (no console-script path needed)
+ORBITKIT = [sys.executable, "-c", "import sys; from orbitkit.cli import main; sys.exit(main())"]
+
+
+def _pass_from_json(d: dict) -> Pass:
+    def t(s: str) -> datetime:
+        return datetime.fromisoformat(s.replace("Z", "+00:00"))
+
+    return Pass(d["norad_id"], d["name"], d["station"], t(d["rise_utc"]), d["rise_az_deg"],
+                t(d["max_utc"]), d["max_elevation_deg"], d["max_az_deg"], t(d["set_utc"]),
+                d["set_az_deg"], d["duration_s"], d["visible"], d["starts_before_window"],
+                d["ends_after_window"])
+
+
+@pytest.fixture(scope="module")
+def small_file(tmp_path_factory, active_2026) -> Path:
+    """The done-when objects and a GEO, copied out of the 14,468-object snapshot."""
+    lines = Path(active_2026).read_text().splitlines()
+    want = {f"1 {n:05d}U" for n in [*DONE_WHEN_IDS, 43683]}
+    keep = []
+    for i in range(len(lines) - 2):
+        if lines[i + 1][:8] in want and lines[i + 2].startswith("2 "):
+            keep += lines[i:i + 3]
+    path = tmp_path_factory.mktemp("tle") / "small.tle"
+    path.write_text("\n".join(keep) + "\n")
+    return path
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    try:
+        status = main(list(argv))
+    except SystemExit as exc:  # argparse's own usage errors
+        status = exc.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.slow
+def test_done_when_process_matches_skyfield(active_2026):
+    """The issue's command, as a real process on the full snapshot, lists exactly
+    skyfield's passes: rise/set within 1 s, culmination within 2 s, 0.05 deg."""
+    cmd = [*ORBITKIT, "passes", "48274,49008,43655", "--station",
+           BEIJING, "--start", START, "--days", "7", "--min-elevation-deg", "10",
+           "--elements", str(active_2026), "--format", "json"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    records = json.loads(proc.stdout)
+    assert all(set(r) == set(PASS_COLUMNS) for r in records)
+    ours = [_pass_from_json(r) for r in records]
+    sets = sets_from_file(active_2026, DONE_WHEN_IDS)
+    site = parse_site(BEIJING)
+    t0 = datetime.fromisoformat(START.replace("Z", "+00:00"))
+    theirs = {es.norad_id: skyfield_passes(es, site, t0, t0 + timedelta(days=7), 10.0)
+              for es in sets}
+    worst = compare(ours, theirs, sets, site, 10.0)
+    assert len(ours) == sum(len(g) for g in theirs.values()) == 94
+    assert worst["skyfield_missed"] == 0
+    assert "days after the element epoch" in proc.stderr  # old elements are warned about
+
+
+def test_json_csv_and_table_agree(capsys, small_file):
+    common = ["passes", "48274,49008", "--station", BEIJING, "--station", "beijing",
+              "--start", START, "--days", "1", "--min-elevation-deg", "10",
+              "--elements", str(small_file)]
+    status, out, _ = run_cli(capsys, *common, "--format", "json")
+    assert status == 0
+    records = json.loads(out)
+    assert records and {r["station"] for r in records} == {BEIJING, "beijing"}
+    status, out, _ = run_cli(capsys, *common, "--format", "csv")
+    assert status == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert tuple(rows[0]) == PASS_COLUMNS
+    assert len(rows) - 1 == len(records)
+    assert rows[1][3] == records[0]["rise_utc"]
+    status, out, _ = run_cli(capsys, *common)
+    assert status == 0
+    assert "rise (UTC)" in out and out.count("CSS (TIANHE)") == sum(
+        r["norad_id"] == 48274 for r in records)
+
+
+def test_ics_output(capsys, small_file):
+    status, out, _ = run_cli(capsys, "passes", "48274", "--station", "beijing", "--start",
+                             START, "--days", "2", "--min-elevation-deg", "10",
+                             "--elements", str(small_file), "--format", "ics")
+    assert status == 0
+    assert out.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+    assert out.endswith("END:VCALENDAR\r\n")
+    n_events = out.count("BEGIN:VEVENT")
+    status, js, _ = run_cli(capsys, "passes", "48274", "--station", "beijing", "--start",
+                            START, "--days", "2", "--min-elevation-deg", "10",
+                            "--elements", str(small_file), "--format", "json")
+    assert n_events == len(json.loads(js)) > 0
+    for line in out.split("\r\n"):
+        assert len(line.encode("utf-8")) <= 75
+    assert "DTSTART:20260501T" in out and "GEO:39.9" in out
+
+
+def test_geostationary_object_gives_intervals(capsys, small_file):
+    status, out, err = run_cli(capsys, "passes", "43683,48274", "--station", "beijing",
+                               "--start", START, "--days", "1", "--min-elevation-deg", "10",
+                               "--elements", str(small_file), "--format", "json")
+    assert status == 0
+    records = json.loads(out)
+    geo = [r for r in records if r["norad_id"] == 43683]
+    assert len(geo) == 1 and geo[0]["kind"] == "visibility"
+    assert geo[0]["starts_before_window"] and geo[0]["ends_after_window"]
+    assert all("kind" not in r for r in records if r["norad_id"] == 48274)
+    status, out, err = run_cli(capsys, "passes", "43683", "--station", "beijing", "--start",
+                               START, "--days", "1", "--elements", str(small_file),
+                               "--format", "csv")
+    assert status == 0 and out.strip() == ",".join(PASS_COLUMNS)
+    assert "visibility interval" in err
+
+
+def test_flat_horizon_file_equals_scalar_mask(capsys, small_file, tmp_path):
+    """A horizon file at 10 deg everywhere gives the scalar mask's passes (to 0.1 s); a
+    30 deg ridge in the east only shortens or splits them, and a pass that rises over the
+    ridge climbs to at least 30 deg."""
+    flat = tmp_path / "flat.txt"
+    flat.write_text("# az el\n0 10\n120 10\n240 10\n")
+    base = ["passes", "48274,49008,43655", "--station", "beijing", "--start", START,
+            "--days", "2", "--elements", str(small_file), "--format", "json"]
+    _, a, _ = run_cli(capsys, *base, "--min-elevation-deg", "10")
+    _, b, _ = run_cli(capsys, *base, "--horizon", str(flat))
+    pa, pb = json.loads(a), json.loads(b)
+    assert len(pa) == len(pb) > 5
+    for x, y in zip(pa, pb, strict=True):
+        for key in ("rise_utc", "set_utc"):
+            tx = datetime.fromisoformat(x[key].replace("Z", "+00:00"))
+            ty = datetime.fromisoformat(y[key].replace("Z", "+00:00"))
+            assert abs((tx - ty).total_seconds()) <= 0.1
+    ridge = tmp_path / "ridge.txt"
+    ridge.write_text("0 10\n45 10\n60 30\n150 30\n165 10\n")
+    _, c, _ = run_cli(capsys, *base, "--horizon", str(ridge))
+    pc = json.loads(c)
+
+    def span(r):
+        return (datetime.fromisoformat(r["rise_utc"].replace("Z", "+00:00")),
+                datetime.fromisoformat(r["set_utc"].replace("Z", "+00:00")))
+
+    # a ridge only takes time away (it may split a pass in two): every pass lies inside
+    # a pass over the flat horizon
+    for r in pc:
+        lo, hi = span(r)
+        assert any(r["norad_id"] == q["norad_id"] and span(q)[0] <= lo and hi <= span(q)[1]
+                   for q in pa), r
+    assert pc != pa
+    assert all(r["max_elevation_deg"] >= 10 for r in pc)
+    eastern = [r for r in pc if 60 <= r["rise_az_deg"] <= 150 and not r["starts_before_window"]]
+    assert all(r["max_elevation_deg"] >= 30 - 1e-6 for r in eastern)
+
+
+def test_timeline_picture(capsys, small_file, tmp_path):
+    out_png = tmp_path / "timeline.png"
+    status, _, err = run_cli(capsys, "passes", "48274,49008", "--station", "beijing",
+                             "--station", "39.47,75.99,1300", "--start", START, "--days", "1",
+                             "--elements", str(small_file), "--out", str(out_png))
+    assert status == 0
+    assert out_png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "wrote" in err
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--station", "atlantis"], "unknown station"),
+    (["--station", "beijing", "--min-elevation-deg", "95"], "min-elevation"),
+    (["--station", "beijing", "--horizon", "/no/such/file.txt"], "--horizon"),
+    (["--station", "beijing", "--out", "timeline.txt"], "--out"),
+    (["--station", "beijing", "--days", "0"], "--days"),
+])
+def test_user_errors_exit_2(capsys, small_file, extra, message):
+    status, out, err = run_cli(capsys, "passes", "48274", "--start", START,
+                               "--elements", str(small_file), *extra)
+    assert status == 2
+    assert message in err
+    assert out == ""
+
+
+def test_user_error_exit_status_from_argparse(small_file):
+    with pytest.raises(SystemExit) as exc:
+        main(["passes", "48274", "--start", START, "--elements", str(small_file)])
+    assert exc.value.code == 2  # --station is required
