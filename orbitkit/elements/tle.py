@@ -404,13 +404,14 @@ def _prescan(text: str, np) -> _Scan:
     # Checksums: reduceat sums the bytes between consecutive indices; [start, start+68)
     # is the part we want, [start+68, next index) is thrown away.
     values = np.frombuffer(data.translate(_CHK_BYTES), dtype=np.uint8)
+    keep = np.ones(len(cand), dtype=bool)
     for first in (s1, s2):
         bounds = np.empty(2 * len(first), dtype=np.int64)
         bounds[0::2] = first
         bounds[1::2] = first + 68
         sums = np.add.reduceat(values, bounds, dtype=np.int32)[0::2]
-        keep = sums % 10 == raw[first + 68].astype(np.int32) - 48
-        cand, s1, s2 = cand[keep], s1[keep], s2[keep]
+        keep &= sums % 10 == raw[first + 68].astype(np.int32) - 48
+    cand, s1, s2 = cand[keep], s1[keep], s2[keep]
     if not len(cand):
         return _Scan([], [], list(range(nlines)))
 
@@ -585,7 +586,8 @@ def _diagnose_line(
 
     length = len(line)
     length_note = (
-        None if length == TLE_LINE_LENGTH else
+        "Every field must start in its exact column: one blank too many or too few "
+        "shifts all the fields after it." if length == TLE_LINE_LENGTH else
         f"The line has {length} characters instead of {TLE_LINE_LENGTH}, so the fields after "
         "the reported column are probably shifted."
     )
@@ -992,14 +994,12 @@ def _parse_all(text: str, path: str, source: str, off: int):
                 k += 1
             hi = uncovered[k] + 1
             k += 1
-            donate = _walk(lines, lo, hi, path, off, source, extra_sets, errors)
+            # A name line separated from a clean pair by blank lines only goes with it.
+            n = pair_at.get(hi)
+            takes_name = n is not None and names[n] < 0
+            donate = _walk(lines, lo, hi, path, off, source, extra_sets, errors, takes_name)
             if donate is not None:
-                # A name line separated from a clean pair by blank lines only.
-                n = pair_at.get(hi)
-                if n is not None and names[n] < 0:
-                    names[n] = donate
-                else:
-                    errors.append((donate, _lost_name_error(lines, donate, path, off)))
+                names[n] = donate
     sets = _build_many(lines, scan, path, off, source, errors)
     if extra_sets:
         starts = [names[n] if names[n] >= 0 else i for n, i in enumerate(pairs)]
@@ -1118,11 +1118,11 @@ def _lost_name_error(lines, k, path, off):
         hint="The element lines of this object are missing (or the file is truncated).")
 
 
-def _walk(lines, lo, hi, path, off, source, sets, errors) -> int | None:
+def _walk(lines, lo, hi, path, off, source, sets, errors, takes_name=False) -> int | None:
     """Sequential, careful parse of ``lines[lo:hi]``; appends ``(line index, item)``.
 
-    Returns the index of a name line left waiting at the end of the range (the caller
-    decides whether the next clean pair takes it), or ``None``.
+    When ``takes_name`` (the clean pair right after the range has no name line), a name
+    line left waiting at the end is returned for it; otherwise it is reported.
     """
     pending: int | None = None  # index of a name line waiting for its TLE lines
     orphans: list[int] = []  # name-like lines that got no TLE lines
@@ -1149,6 +1149,12 @@ def _walk(lines, lo, hi, path, off, source, sets, errors) -> int | None:
         start = pending if pending is not None else i
         pending = None
         i = _slow_record(lines, i, hi, name, start, path, off, source, sets, errors)
+    if pending is not None and not takes_name:
+        if orphans:
+            orphans.append(pending)
+        else:
+            errors.append((pending, _lost_name_error(lines, pending, path, off)))
+        pending = None
     flush_orphans()
     return pending
 
@@ -1157,7 +1163,7 @@ def _orphan_error(lines, start, count, path, off):
     if count == 1:
         found = "a name line followed by another name line instead of TLE line 1"
     else:
-        found = f"{count + 1} lines in a row that are not TLE lines, starting with this one"
+        found = f"{count} lines in a row that are not TLE lines, starting with this one"
     return _tle_error(
         "", path=path, lineno=start + off, kind=None, line=lines[start].rstrip(), column=None,
         field="record structure", expected="a name line followed by TLE lines 1 and 2",
