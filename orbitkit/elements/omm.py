@@ -459,7 +459,10 @@ def parse_omm_json(text: str, *, path: str = "<string>", source: str = "file") -
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         tail = text.rstrip()
-        truncated = exc.pos >= len(tail) - 1
+        opened = text.count("[") + text.count("{")
+        closed = text.count("]") + text.count("}")
+        truncated = (exc.pos >= len(tail) - 1 or opened > closed
+                     or exc.msg.startswith("Unterminated string"))
         hint = (" The file looks truncated: the JSON data stops before it is complete "
                 "(an interrupted download?)." if truncated else "")
         raise ElementFileError(

@@ -57,6 +57,7 @@ _PARSERS = {
 }
 _KVN_HINT = re.compile(
     r"^\s*(CCSDS_OMM_VERS|OBJECT_NAME|NORAD_CAT_ID|MEAN_MOTION|EPOCH)\s*=", re.MULTILINE)
+_JSON_NUMBER = re.compile(r"\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*")
 # A file bigger than this is surely not an element file someone meant to give us.
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
@@ -163,8 +164,8 @@ def sniff_format(text: str, *, path: str = "<string>") -> str:
     first = head[0]
     if first == "<":
         return "xml"
-    if first in "[{":
-        return "json"
+    if first in '[{"' or _JSON_NUMBER.fullmatch(head):
+        return "json"  # a bare JSON value is reported as "not OMM records"
     first_line = head.split("\n", 1)[0].upper()
     if "," in first_line and ("NORAD_CAT_ID" in first_line or "OBJECT_NAME" in first_line
                               or "MEAN_MOTION" in first_line):

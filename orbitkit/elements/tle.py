@@ -1150,7 +1150,9 @@ def _walk(lines, lo, hi, path, off, source, sets, errors, takes_name=False) -> i
         pending = None
         i = _slow_record(lines, i, hi, name, start, path, off, source, sets, errors)
     if pending is not None and not takes_name:
-        if orphans:
+        after = lines[hi] if hi < len(lines) else ""
+        if orphans or (not _is_blank(after) and not _is_tle_line(after)):
+            # Followed by more name-like lines (e.g. the name of the next record).
             orphans.append(pending)
         else:
             errors.append((pending, _lost_name_error(lines, pending, path, off)))
@@ -1161,6 +1163,8 @@ def _walk(lines, lo, hi, path, off, source, sets, errors, takes_name=False) -> i
 
 def _orphan_error(lines, start, count, path, off):
     if count == 1:
+        found = "a name line followed by another name line instead of TLE line 1"
+    elif count == 2 and start + 1 < len(lines) and not _is_blank(lines[start + 1]):
         found = "a name line followed by another name line instead of TLE line 1"
     else:
         found = f"{count} lines in a row that are not TLE lines, starting with this one"
