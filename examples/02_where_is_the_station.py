@@ -66,6 +66,7 @@ if len(sys.argv) > 1:
               "kilometres a day, so the map shows the station at the elements' epoch "
               f"({format_utc(es.epoch)}) instead. Fetch fresh ones with 'orbitkit fetch'.")
         now = es.epoch.replace(microsecond=0)
+        res = load_element_sets(TARGET, files=[sys.argv[1]], at=now, offline=True)
 else:
     print("note: no element file given, so the catalogue's nominal orbit is used: its height "
           "and tilt are right, but *where along the orbit* the station is now is illustrative "

@@ -74,6 +74,7 @@ if len(sys.argv) > 1:
         start = res.sets[0].epoch
         print(f"note: these elements are {age:.0f} days old; pass times drift by minutes a "
               f"day, so the week starts at their epoch ({format_utc(start)}) instead")
+        res = load_element_sets(TARGET, files=[sys.argv[1]], at=start, offline=True)
 else:
     print("note: no element file given, so the catalogue's nominal orbit is used: the pattern "
           "of passes is right, their exact times are illustrative (give a fresh TLE file)")

@@ -64,6 +64,8 @@ STEP_S = 60.0
 if len(sys.argv) > 1:
     res = load_element_sets(TARGET, files=[sys.argv[1]], offline=True)
     start = min(es.epoch for es in res.sets)
+    # Choose the sets (and judge their age) for the time the lesson uses, not for today.
+    res = load_element_sets(TARGET, files=[sys.argv[1]], offline=True, at=start)
     print(f"elements from {sys.argv[1]}")
 else:
     print("note: no element file given, so the catalogue's nominal design orbits are used "

@@ -61,6 +61,8 @@ RESOLUTION_DEG = 2.0
 if len(sys.argv) > 1:
     res = load_element_sets(TARGET, files=[sys.argv[1]], offline=True)
     start = max(es.epoch for es in res.sets).replace(second=0, microsecond=0)
+    # Choose the sets (and judge their age) for the time the lesson uses, not for today.
+    res = load_element_sets(TARGET, files=[sys.argv[1]], offline=True, at=start)
     print(f"elements from {sys.argv[1]}")
 else:
     print("note: no element file given, so the catalogue's nominal design orbits are used "

@@ -70,6 +70,8 @@ CITIES = ("beijing", "harbin", "kashgar-city", "nairobi", "buenos-aires")
 if len(sys.argv) > 1:
     res = load_element_sets(TARGET, files=[sys.argv[1]], offline=True)
     when = max(es.epoch for es in res.sets)
+    # Choose the sets (and judge their age) for the time the lesson uses, not for today.
+    res = load_element_sets(TARGET, files=[sys.argv[1]], offline=True, at=when)
     print(f"elements from {sys.argv[1]}")
 else:
     print("note: no element file given, so the catalogue's nominal GEO longitudes are used "
