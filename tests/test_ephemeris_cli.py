@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from importlib.util import find_spec
 
 import numpy as np
 import pytest
@@ -16,11 +15,6 @@ DONE_WHEN = "48274,49008,43001,44204,43683,48808"
 CARTESIAN = "time_utc,norad_id,name,x_km,y_km,z_km,vx_km_s,vy_km_s,vz_km_s"
 GEODETIC = "time_utc,norad_id,name,lat_deg,lon_deg,alt_km"
 SPAN = ("--start", "2026-02-24T00:00:00Z", "--stop", "2026-02-25T00:00:00Z", "--step-s", "60")
-
-needs_parser = pytest.mark.skipif(
-    find_spec("orbitkit.elements.parse") is None,
-    reason="orbitkit.elements.parse (--elements files) not written yet",
-)
 
 DECAYING_3LE = """SL-14 DEB
 1 29141U 85108AA  06170.26783845  .99999999  00000-0  13519-0 0   718
@@ -79,7 +73,6 @@ def test_absurd_grid_is_refused(capsys):
     assert status == 2 and "coarser" in err and "step" in err
 
 
-@needs_parser
 def test_done_when_itrs_csv_matches_skyfield_within_1_m(capsys, active_2026):
     """The issue's "Done when": six satellites, a day at 60 s, ITRS, every sample vs
     skyfield 1.55 ``EarthSatellite(...).at(t).frame_xyz(itrs)`` with the builtin timescale.
@@ -112,7 +105,6 @@ def test_done_when_itrs_csv_matches_skyfield_within_1_m(capsys, active_2026):
         assert np.linalg.norm(r - ref, axis=1).max() < 1e-3, norad
 
 
-@needs_parser
 def test_failed_samples_are_left_out_with_a_warning(capsys, tmp_path):
     path = tmp_path / "decay.tle"
     path.write_text(DECAYING_3LE)
