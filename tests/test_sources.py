@@ -210,3 +210,13 @@ def test_cli_helper_prints_warnings_to_stderr_only(capsys):
     out, err = capsys.readouterr()
     assert out == "" and len(res.sets) == 3
     assert "orbitkit: warning:" in err and "illustrative" in err and "Tiangong-2" in err
+
+
+def test_many_bad_records_are_summarised_after_twenty(tmp_path, parser):
+    path = tmp_path / "many.tle"
+    bad = "".join(corrupt_checksum(tle_block(90000 + k, f"BAD {k}", AT)) for k in range(25))
+    path.write_text(tle_block(25544, "ISS (ZARYA)", AT) + bad)
+    res = load_element_sets("25544", files=[path], at=AT)
+    skipped = [w for w in res.warnings if "bad record" in w]
+    assert len(skipped) == 21 and "5 more bad or duplicate records" in skipped[-1]
+    assert all("\n" not in w for w in skipped)  # one line each on stderr

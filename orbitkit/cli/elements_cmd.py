@@ -73,46 +73,22 @@ def _row(es: ElementSet, member_name: str, at: datetime) -> dict[str, Any]:
     return out
 
 
-def _tle_lines(es: ElementSet) -> tuple[str, str]:
-    if es.line1 and es.line2:
-        return es.line1, es.line2
-    try:
-        from orbitkit.elements.export import to_tle  # type: ignore[attr-defined]
-    except ImportError:
-        from sgp4.exporter import export_tle
-
-        return export_tle(es.satrec)
-    return tuple(to_tle(es)[-2:])  # type: ignore[return-value]
-
-
-def _omm(es: ElementSet) -> dict[str, Any]:
-    try:
-        from orbitkit.elements.export import to_omm  # type: ignore[attr-defined]
-    except ImportError:
-        from sgp4.exporter import export_omm
-
-        record = export_omm(es.satrec, es.name)
-        record["NORAD_CAT_ID"] = es.norad_id
-        if es.cospar_id:
-            record["OBJECT_ID"] = es.cospar_id
-        return record
-    return to_omm(es)
-
-
 def run_elements(args: argparse.Namespace) -> int:
     at = args.at or datetime.now(UTC)
     resolution = elements_for_cli(args, args.target, at, allow_nominal=not args.no_nominal)
     rows = [_row(es, m.name, at) for es, m in zip(resolution.sets, resolution.members,
                                                   strict=True)]
+    from orbitkit.elements.export import tle_lines, to_omm
+
     if args.format == "json":
         emit_json(rows)
     elif args.format == "omm-json":
-        emit_json([_omm(es) for es in resolution.sets])
+        emit_json([to_omm(es) for es in resolution.sets])
     elif args.format == "tle":
         if resolution.any_nominal:
             warn("TLE lines of nominal sets describe design orbits, not tracked objects")
         for es in resolution.sets:
-            line1, line2 = _tle_lines(es)
+            line1, line2 = tle_lines(es)
             sys.stdout.write(f"{es.name}\n{line1}\n{line2}\n")
     else:
         emit_table(

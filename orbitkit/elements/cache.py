@@ -92,44 +92,17 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def _parse_records(records: list[dict[str, Any]], origin: str) -> tuple[list[ElementSet], list]:
+def _parse_records(records: list[dict[str, Any]], origin: str,
+                   source: str) -> tuple[list[ElementSet], list]:
     """OMM JSON records -> element sets and per-record errors, through the project parser."""
-    text = json.dumps(records)
+    from orbitkit.elements.parse import parse_text
+    from orbitkit.errors import ElementFileError
+
     try:
-        from orbitkit.elements.parse import parse_text
-    except ImportError:  # pragma: no cover - only before the parser module exists
-        return _parse_records_sgp4(records, origin)
-    result = parse_text(text, path=origin)
+        result = parse_text(json.dumps(records), path=origin, source=source, format="json")
+    except ElementFileError as exc:  # no usable record at all
+        return [], [exc]
     return list(result.sets), list(result.errors)
-
-
-def _parse_records_sgp4(records: list[dict[str, Any]], origin: str) -> tuple[list, list]:
-    from sgp4.api import Satrec
-    from sgp4.omm import initialize
-
-    from orbitkit.errors import ElementParseError
-
-    sets: list[ElementSet] = []
-    errors: list = []
-    for i, rec in enumerate(records):
-        try:
-            sat = Satrec()
-            fields = dict(rec)
-            norad = int(fields["NORAD_CAT_ID"])
-            fields["NORAD_CAT_ID"] = str(norad if norad <= 339999 else 0)
-            for key, default in (("CLASSIFICATION_TYPE", "U"), ("EPHEMERIS_TYPE", 0),
-                                 ("ELEMENT_SET_NO", 999), ("REV_AT_EPOCH", 0),
-                                 ("OBJECT_ID", "")):
-                fields.setdefault(key, default)
-            fields = {k: str(v) for k, v in fields.items()}
-            initialize(sat, fields)
-            epoch = datetime.fromisoformat(fields["EPOCH"]).replace(tzinfo=UTC)
-            sets.append(ElementSet(norad_id=norad, name=fields.get("OBJECT_NAME", ""),
-                                   epoch=epoch, satrec=sat, source="cache", origin=origin,
-                                   cospar_id=fields.get("OBJECT_ID") or None))
-        except (KeyError, ValueError, TypeError) as exc:
-            errors.append(ElementParseError(f"{origin}: record {i}: {exc}", path=origin))
-    return sets, errors
 
 
 def sets_from_omm_records(records: list[dict[str, Any]], *, source: str,
@@ -138,7 +111,7 @@ def sets_from_omm_records(records: list[dict[str, Any]], *, source: str,
 
     Returns ``(sets, errors)``; ``errors`` holds one :class:`ElementParseError` per bad record.
     """
-    sets, errors = _parse_records(records, origin)
+    sets, errors = _parse_records(records, origin, source)
     return [replace(es, source=source, origin=origin) for es in sets], errors
 
 

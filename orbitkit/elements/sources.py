@@ -39,6 +39,8 @@ from orbitkit.timeutil import parse_utc
 __all__ = ["ElementResolution", "load_element_sets", "read_element_files"]
 
 _UTC_FMT = "%Y-%m-%dT%H:%M:%SZ"
+#: Bad records listed one by one before the rest are summarised in a single line.
+_MAX_RECORD_WARNINGS = 20
 
 
 @dataclass
@@ -127,6 +129,14 @@ def _error_text(err: ElementParseError) -> str:
         where = f"{err.path}:{err.line}" if err.line else str(err.path)
         text = f"{where}: {text}"
     return text
+
+
+def _brief(err: ElementParseError) -> str:
+    """One line per skipped record: where, what (and which object); the column template of
+    the full message is kept for when the user asks for that very object."""
+    lines = _error_text(err).splitlines()
+    obj = next((ln.strip() for ln in lines[1:] if ln.startswith("Object:")), "")
+    return f"{lines[0]} {obj}".strip() if lines else ""
 
 
 def read_element_files(files: Sequence[str | Path]) -> tuple[ElementStore, list[ElementParseError]]:
@@ -273,11 +283,17 @@ def load_element_sets(
     file_store, file_errors = read_element_files(files) if files else (ElementStore(), [])
     if files:
         tried.append(f"{len(files)} element file(s)")
-    for err in file_errors:
-        warnings.append(f"skipped bad record: {_error_text(err)}")
     bad_by_norad: dict[int, ElementParseError] = {}
-    for err in file_errors:
-        if err.norad_id is not None:
+    for n, err in enumerate(file_errors):
+        # A dropped duplicate is not a broken record: the object still has its good set.
+        duplicate = type(err).__name__ == "DuplicateElementSetError"
+        kind = "dropped duplicate record" if duplicate else "skipped bad record"
+        if n < _MAX_RECORD_WARNINGS:
+            warnings.append(f"{kind}: {_brief(err)}")
+        elif n == _MAX_RECORD_WARNINGS:
+            warnings.append(f"... and {len(file_errors) - n} more bad or duplicate records "
+                            "(ask for one of them by number to see its full message)")
+        if err.norad_id is not None and not duplicate:
             bad_by_norad.setdefault(err.norad_id, err)
 
     members = _resolve(target, catalog, file_store)
@@ -294,8 +310,10 @@ def load_element_sets(
                 continue
             bad = bad_by_norad.get(member.norad_id)
             if bad is not None:
+                label = member.name if member.name == f"NORAD {member.norad_id}" else \
+                    f"{member.name} (NORAD {member.norad_id})"
                 raise ElementParseError(
-                    f"{member.name} ({member.norad_id}): its record in the element file is "
+                    f"{label}: its record in the element file is "
                     f"invalid, so there is nothing to use: {_error_text(bad)}",
                     path=bad.path, line=bad.line, column=bad.column, field=bad.field,
                     expected=bad.expected, found=bad.found, norad_id=bad.norad_id)
