@@ -51,7 +51,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from orbitkit import propagate, time_grid  # noqa: E402
-from orbitkit.elements.tle import parse_tle  # noqa: E402
+from orbitkit.elements.parse import parse_text  # noqa: E402
 
 # Two TLEs per satellite from CelesTrak's 'active' group, 2021-08-24 and 2021-09-20
 # snapshots (orbitkit's shared reference data): teaching samples, embedded on purpose.
@@ -98,8 +98,7 @@ panels = [fig.add_subplot(grid[k, 0]) for k in range(2)]
 ax_rate = fig.add_subplot(grid[:, 1])
 
 for ax, (name, ((l1a, l2a), (l1b, l2b))) in zip(panels, SAMPLES.items(), strict=True):
-    first = parse_tle(l1a, l2a, name)
-    second = parse_tle(l1b, l2b, name)
+    first, second = parse_text(f"{name}\n{l1a}\n{l2a}\n{name}\n{l1b}\n{l2b}\n").sets
     days = (second.epoch - first.epoch).total_seconds() / 86400.0
     node1 = math.degrees(first.satrec.nodeo)
     node2 = math.degrees(second.satrec.nodeo)
