@@ -49,6 +49,7 @@ from orbitkit.errors import RequestTooLargeError, UserError
 __all__ = [
     "REGIONS",
     "METRICS",
+    "DOP_KINDS",
     "Region",
     "Grid",
     "CoverageResult",
@@ -80,6 +81,9 @@ REGIONS: dict[str, tuple[float, float, float, float]] = {
     "asia-pacific": (-55.0, 55.0, 70.0, 150.0),
 }
 
+#: The dilution-of-precision kinds computed by the kernel.
+DOP_KINDS = ("gdop", "pdop", "hdop", "vdop", "tdop")
+
 #: Map metrics: per-point summary name, colour-bar label.
 METRICS: dict[str, tuple[str, str]] = {
     "visible": ("mean_visible", "mean number of satellites above the mask"),
@@ -102,7 +106,8 @@ _HIST_BINS = _HIST_TOP - _HIST_BASE + 1
 
 # Chunk sizing: elements of one per-pair work array (float32). 2**17 floats = 512 KiB keeps
 # the five work arrays of a chunk in the L2/L3 caches; measured best on the 2-core test box.
-_CHUNK_ELEMENTS = 1 << 17
+_CHUNK_ELEMENTS = 1 << 15
+_DOP_ELEMENTS = 1 << 14
 _TILE_POINTS = 384
 # Largest request accepted (point-epochs); beyond this a run takes hours, not seconds.
 _MAX_POINT_EPOCHS = 5.0e9
@@ -444,16 +449,212 @@ def _candidates(table: SatelliteTable, pos: np.ndarray) -> np.ndarray:
     return (cos_sep >= np.cos(limit)) & (table.cap_rad >= 0)
 
 
+def _tile_kernel(
+    table: SatelliteTable,
+    pos: np.ndarray,
+    up: np.ndarray,
+    sink: Any,
+    *,
+    cull: bool = True,
+    chunk_elements: int = _CHUNK_ELEMENTS,
+    dops: frozenset[str] = frozenset(DOP_KINDS),
+) -> None:
+    """Run the fused kernel over one grid block and every epoch, feeding ``sink`` per block.
+
+    ``sink.add(t_index, visible, has, dop2)`` receives, for a block of epochs (in an order
+    of its own: epochs are sorted by candidate count so that blocks pad little), the visible
+    count (nb, P) float32, whether a DOP exists (nb, P) bool and the squared DOPs (dict of
+    (nb, P) float32, garbage where ``has`` is False). The arrays are reused: copy to keep.
+    """
+    n_t = table.n_epochs
+    n_p = pos.shape[0]
+    n_s = table.n_sats
+    n_groups = table.n_groups
+    ncol = 10 + 4 * n_groups
+    if n_t == 0 or n_p == 0:
+        return
+    hv, qv = _block_vectors(pos, up)
+    cand = _candidates(table, pos) if cull else (table.cap_rad >= 0)
+    k_per_t = cand.sum(axis=1)
+    # epochs in order of candidate count, so that each block of epochs pads to little more
+    # than its own count (the sinks do not care about the order)
+    t_order = np.argsort(k_per_t, kind="stable")
+    k_per_t = k_per_t[t_order]
+    cand = cand[t_order]
+    # candidate satellites first, then the dummy (index S) as padding
+    order = np.argsort(~cand, axis=1, kind="stable")
+    order = np.where(np.take_along_axis(cand, order, axis=1), order, n_s)
+    # work buffers, allocated once per call and reused by every block of epochs
+    size = max(chunk_elements, int(k_per_t.max(initial=1)) * n_p)
+    buf_h = np.empty(size, dtype=np.float32)
+    buf_q = np.empty(size, dtype=np.float32)
+    buf_w = np.empty(size, dtype=np.float32)
+    buf_v = np.empty(size, dtype=bool)
+    # The pair kernel runs on small blocks (its four buffers stay in the L2 cache); its
+    # moments are staged until about _DOP_ELEMENTS point-epochs, and the ~130 array
+    # operations of the DOP then run on that larger block (fewer numpy calls per value).
+    stage_t = max(1, min(n_t, _DOP_ELEMENTS // n_p))
+    stage_counts = np.empty((stage_t, n_groups, n_p), dtype=np.float32)
+    stage_moments = np.empty((stage_t, ncol, n_p), dtype=np.float32)
+    staged = 0
+    ws = _Workspace(0)
+    sin_mask = table.sin_mask
+    one = np.float32(1.0)
+    pos32 = pos.astype(np.float32)
+    up32 = up.astype(np.float32)
+
+    def flush(upto: int) -> None:
+        visible, has, dop2 = _dop_planes(stage_counts[:staged], stage_moments[:staged],
+                                         pos32, up32, ws, dops)
+        sink.add(t_order[upto - staged:upto], visible, has, dop2)
+
+    t0 = 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        while t0 < n_t:
+            # as many epochs as fit the buffers (and the stage), padded to the largest
+            # candidate count among them
+            k_run = np.maximum(k_per_t[t0:t0 + stage_t - staged], 1)
+            fits = np.flatnonzero(k_run * n_p * np.arange(1, k_run.size + 1) <= size)
+            nb = int(fits[-1]) + 1 if fits.size else 1
+            t1 = t0 + nb
+            k = int(k_run[nb - 1])
+            t_idx = t_order[t0:t1]
+            idx = order[t0:t1, :k]
+            rows = table.rows[t_idx[:, None], idx].reshape(nb * k, 5)
+            mom = table.moments[t_idx[:, None], idx]  # (nb, K, ncol)
+            m = nb * k * n_p
+            height = buf_h[:m].reshape(nb * k, n_p)
+            rng = buf_q[:m].reshape(nb * k, n_p)
+            w = buf_w[:m].reshape(nb * k, n_p)
+            vis = buf_v[:m].reshape(nb * k, n_p)
+            np.matmul(rows, hv, out=height)  # (r - p).u: height above the horizontal plane
+            np.matmul(rows, qv, out=rng)  # |r - p|^2
+            np.sqrt(rng, out=rng)
+            np.divide(one, rng, out=rng)  # 1/rho
+            np.multiply(height, rng, out=height)  # sin(elevation)
+            np.greater_equal(height, sin_mask, out=vis)
+            np.copyto(w, vis)
+            np.multiply(rng, w, out=rng)  # B = w/rho
+            np.multiply(rng, rng, out=height)  # A = w/rho^2
+            shape = (nb, k, n_p)
+            mom_t = mom.transpose(0, 2, 1)  # (nb, ncol, K)
+            s0, s1 = staged, staged + nb
+            np.matmul(mom_t[:, 10 + 3 * n_groups:, :], w.reshape(shape),
+                      out=stage_counts[s0:s1])
+            np.matmul(mom_t[:, :10, :], height.reshape(shape), out=stage_moments[s0:s1, :10])
+            np.matmul(mom_t[:, 10:, :], rng.reshape(shape), out=stage_moments[s0:s1, 10:])
+            staged = s1
+            t0 = t1
+            if staged == stage_t or t0 == n_t:
+                flush(t0)
+                staged = 0
+
+
+_DOP_KEYS = DOP_KINDS
+
+
+class _SeriesSink:
+    """Keeps every epoch: visible (T, P) int16 and the DOPs (T, P) float32, NaN if none."""
+
+    def __init__(self, n_t: int, n_p: int) -> None:
+        self.out = {"visible": np.zeros((n_t, n_p), dtype=np.int16),
+                    "has": np.zeros((n_t, n_p), dtype=bool)}
+        for key in _DOP_KEYS:
+            self.out[key] = np.full((n_t, n_p), np.nan, dtype=np.float32)
+
+    def add(self, t_idx: np.ndarray, visible: np.ndarray, has: np.ndarray,
+            dop2: dict[str, np.ndarray]) -> None:
+        self.out["visible"][t_idx] = np.rint(visible)
+        self.out["has"][t_idx] = has
+        nan = np.float32(np.nan)
+        for key, sq in dop2.items():
+            np.maximum(sq, 0, out=sq)  # rounding just below zero (HDOP of a vertical sky)
+            self.out[key][t_idx] = np.where(has, np.sqrt(sq), nan)
+
+
+class _SummarySink:
+    """Summaries over time accumulated block by block (no (T, P) arrays unless quantiles).
+
+    Per point: sum/min/max of visible, count with a DOP, sums of each DOP, availability
+    count; over all: a PDOP histogram for the median and 95th percentile. With
+    ``quantiles`` the PDOP of every epoch is kept too, for per-point median/p95.
+    """
+
+    def __init__(self, n_t: int, n_p: int, threshold: float, quantiles: bool) -> None:
+        self.n_t = n_t
+        self.threshold = np.float32(threshold)
+        self.sum_vis = np.zeros(n_p)
+        self.min_vis = np.full(n_p, np.inf, dtype=np.float32)
+        self.max_vis = np.zeros(n_p, dtype=np.float32)
+        self.n_has = np.zeros(n_p, dtype=np.int64)
+        self.n_avail = np.zeros(n_p, dtype=np.int64)
+        self.sums: dict[str, np.ndarray] = {}
+        self.hist = np.zeros(_HIST_BINS, dtype=np.int64)
+        self.pdop = np.full((n_t, n_p), np.nan, dtype=np.float32) if quantiles else None
+
+    def add(self, t_idx: np.ndarray, visible: np.ndarray, has: np.ndarray,
+            dop2: dict[str, np.ndarray]) -> None:
+        self.sum_vis += visible.sum(axis=0)
+        np.minimum(self.min_vis, visible.min(axis=0), out=self.min_vis)
+        np.maximum(self.max_vis, visible.max(axis=0), out=self.max_vis)
+        self.n_has += has.sum(axis=0)
+        zero = np.float32(0)
+        for key, sq in dop2.items():
+            np.maximum(sq, zero, out=sq)
+            np.sqrt(sq, out=sq)
+            part = np.add.reduce(sq, axis=0, where=has, initial=zero)
+            if key in self.sums:
+                self.sums[key] += part
+            else:
+                self.sums[key] = part.astype(np.float64)
+        pdop = dop2["pdop"]
+        good = pdop <= self.threshold
+        good &= has
+        self.n_avail += good.sum(axis=0)
+        valid = pdop[has]
+        self.hist += _histogram(valid)
+        if self.pdop is not None:
+            self.pdop[t_idx] = np.where(has, pdop, np.float32(np.nan))
+
+    def summary(self, index: np.ndarray) -> _TileSummary:
+        n_t = self.n_t
+        n_has = self.n_has
+        per: dict[str, np.ndarray] = {
+            "mean_visible": self.sum_vis / n_t,
+            "min_visible": np.rint(self.min_vis).astype(np.int32),
+            "max_visible": np.rint(self.max_vis).astype(np.int32),
+            "dop_share": n_has / n_t,
+            "availability": self.n_avail / n_t,
+        }
+        totals = {
+            "sum_visible": float(self.sum_vis.sum()),
+            "min_visible": float(self.min_vis.min()),
+            "max_visible": float(self.max_vis.max()),
+            "n_point_epochs": float(n_t * index.size),
+            "n_dop": float(n_has.sum()),
+            "n_available": float(self.n_avail.sum()),
+        }
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for key, total in self.sums.items():
+                per[f"mean_{key}"] = np.where(n_has > 0, total / np.maximum(n_has, 1), np.nan)
+                totals[f"sum_{key}"] = float(total.sum())
+        if self.pdop is not None:
+            per["median_pdop"], per["p95_pdop"] = _point_quantiles(self.pdop, (0.5, 0.95))
+        return _TileSummary(index, per, totals, self.hist)
+
+
 def coverage_chunk(
     table: SatelliteTable,
     pos: np.ndarray,
     up: np.ndarray,
-    epochs: slice | None = None,
     *,
     cull: bool = True,
     chunk_elements: int = _CHUNK_ELEMENTS,
 ) -> dict[str, np.ndarray]:
     """Visible satellites and DOP for one grid block at every epoch: the pure kernel.
+
+    A pure function of (satellite table, grid block): this is the unit a scheduler (threads
+    here, Dask later) runs in parallel.
 
     Parameters
     ----------
@@ -461,8 +662,6 @@ def coverage_chunk(
         From :func:`satellite_table`.
     pos, up
         (P, 3) ITRS positions (km) and geodetic up unit vectors of the block's points.
-    epochs
-        Which epochs of the table (default all).
     cull
         Drop satellites whose visibility cap cannot reach the block (same result, faster).
     chunk_elements
@@ -471,95 +670,12 @@ def coverage_chunk(
     Returns
     -------
     dict
-        ``visible`` (T, P) int16 and ``gdop``, ``pdop``, ``hdop``, ``vdop``, ``tdop`` (T, P)
-        float32 (NaN where there is no DOP), as :func:`dop_from_moments`.
+        ``visible`` (T, P) int16, ``has`` (T, P) bool (a DOP exists), and ``gdop``, ``pdop``,
+        ``hdop``, ``vdop``, ``tdop`` (T, P) float32, NaN where there is no DOP.
     """
-    sl = epochs or slice(0, table.n_epochs)
-    rows_all = table.rows[sl]
-    mom_all = table.moments[sl]
-    n_t = rows_all.shape[0]
-    n_p = pos.shape[0]
-    n_s = table.n_sats
-    n_groups = table.n_groups
-    ncol = 10 + 4 * n_groups
-    hv, qv = _block_vectors(pos, up)
-    cand = _candidates(table, pos)[sl] if cull else (table.cap_rad[sl] >= 0)
-    k_per_t = cand.sum(axis=1)
-    out = {"visible": np.zeros((n_t, n_p), dtype=np.int16),
-           "has": np.zeros((n_t, n_p), dtype=bool)}
-    for key in ("gdop", "pdop", "hdop", "vdop", "tdop"):
-        out[key] = np.full((n_t, n_p), np.nan, dtype=np.float32)
-    if n_s == 0 or n_t == 0 or k_per_t.max(initial=0) == 0:
-        return out
-    # epochs in order of candidate count, so that each block of epochs pads to little more
-    # than its own count; results are put back in time order at the end
-    t_order = np.argsort(k_per_t, kind="stable")
-    k_per_t = k_per_t[t_order]
-    cand = cand[t_order]
-    rows_all = rows_all[t_order]
-    mom_all = mom_all[t_order]
-    # candidate satellites first, then the dummy (index S) as padding
-    order = np.argsort(~cand, axis=1, kind="stable")
-    sorted_cand = np.take_along_axis(cand, order, axis=1)
-    order = np.where(sorted_cand, order, n_s)
-    # work buffers, allocated once per call and reused by every block of epochs
-    size = max(chunk_elements, int(k_per_t.max()) * n_p)
-    buf_h = np.empty(size, dtype=np.float32)
-    buf_q = np.empty(size, dtype=np.float32)
-    buf_w = np.empty(size, dtype=np.float32)
-    buf_v = np.empty(size, dtype=bool)
-    sin_mask = table.sin_mask
-    one = np.float32(1.0)
-    ws = _Workspace(0)
-    pos32 = pos.astype(np.float32)
-    up32 = up.astype(np.float32)
-    t0 = 0
-    while t0 < n_t:
-        # as many epochs as fit the buffers, padded to the largest candidate count among them
-        k_run = np.maximum.accumulate(k_per_t[t0:])
-        fits = np.flatnonzero(k_run * n_p * np.arange(1, k_run.size + 1) <= size)
-        nb = int(fits[-1]) + 1 if fits.size else 1
-        t1 = t0 + nb
-        k = max(1, int(k_run[nb - 1]))
-        idx = order[t0:t1, :k]
-        tt = np.arange(t0, t1)[:, None]
-        rows = rows_all[tt, idx].reshape(nb * k, 5)
-        mom = mom_all[tt, idx]  # (nb, K, ncol)
-        m = nb * k * n_p
-        height = buf_h[:m].reshape(nb * k, n_p)
-        rng = buf_q[:m].reshape(nb * k, n_p)
-        w = buf_w[:m].reshape(nb * k, n_p)
-        vis = buf_v[:m].reshape(nb * k, n_p)
-        np.matmul(rows, hv, out=height)  # (r - p).u: height above the horizontal plane
-        np.matmul(rows, qv, out=rng)  # |r - p|^2
-        np.sqrt(rng, out=rng)
-        np.divide(one, rng, out=rng)  # 1/rho
-        np.multiply(height, rng, out=height)  # sin(elevation)
-        np.greater_equal(height, sin_mask, out=vis)
-        np.copyto(w, vis)
-        np.multiply(rng, w, out=rng)  # B = w/rho
-        np.multiply(rng, rng, out=height)  # A = w/rho^2
-        shape = (nb, k, n_p)
-        mom_t = mom.transpose(0, 2, 1)  # (nb, ncol, K)
-        counts = ws.get("counts", (nb, n_groups, n_p))
-        moments = ws.get("moments", (nb, ncol, n_p))
-        np.matmul(mom_t[:, 10 + 3 * n_groups:, :], w.reshape(shape), out=counts)
-        np.matmul(mom_t[:, :10, :], height.reshape(shape), out=moments[:, :10])
-        np.matmul(mom_t[:, 10:, :], rng.reshape(shape), out=moments[:, 10:])
-        visible, has, gdop2, pdop2, vdop2, tdop2 = _dop_planes(counts, moments, pos32, up32, ws)
-        np.rint(visible, out=visible)
-        np.copyto(out["visible"][t0:t1], visible, casting="unsafe")
-        out["has"][t0:t1] = has
-        hdop2 = np.subtract(pdop2, vdop2, out=ws.get("hdop2", visible.shape))
-        for key, sq in (("gdop", gdop2), ("pdop", pdop2), ("hdop", hdop2), ("vdop", vdop2),
-                        ("tdop", tdop2)):
-            # clamp rounding below zero, then the root only where a DOP exists (NaN stays)
-            np.maximum(sq, 0, out=sq)
-            np.sqrt(sq, out=out[key][t0:t1], where=has)
-        t0 = t1
-    back = np.empty_like(t_order)
-    back[t_order] = np.arange(n_t)
-    return {key: value[back] for key, value in out.items()}
+    sink = _SeriesSink(table.n_epochs, pos.shape[0])
+    _tile_kernel(table, pos, up, sink, cull=cull, chunk_elements=chunk_elements)
+    return sink.out
 
 
 class _Workspace:
@@ -579,11 +695,14 @@ class _Workspace:
 
 
 def _dop_planes(
-    counts: np.ndarray, moments: np.ndarray, pos: np.ndarray, up: np.ndarray, ws: _Workspace
-) -> tuple[np.ndarray, ...]:
-    """In-place float32 DOP on (T, P) planes; returns (visible, has, gdop2, pdop2, vdop2, tdop2).
+    counts: np.ndarray, moments: np.ndarray, pos: np.ndarray, up: np.ndarray, ws: _Workspace,
+    want: frozenset[str] = frozenset(DOP_KINDS),
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """In-place float32 DOP on (T, P) planes; returns (visible, has, squared DOPs by name).
 
-    Every operation writes into a workspace plane: on this machine a temporary above 128 KiB
+    PDOP is always computed (availability needs it); the other kinds only when in ``want``
+    (a PDOP-only run does about a third fewer operations). Every operation writes into a
+    workspace plane: on this machine a temporary above 128 KiB
     costs an mmap and page faults per operation, more than the arithmetic.
     """
     n_t, n_groups, n_p = counts.shape
@@ -643,14 +762,19 @@ def _dop_planes(
         clocks.append((e, inv_n))
     # cofactors of the symmetric S = [[xx, xy, xz], [xy, yy, yz], [xz, yz, zz]]
     gxx, gyy, gzz, gxy, gxz, gyz = g
-    cof = [ws.get(f"c{i}", shape) for i in range(6)]  # 11 22 33 12 13 23
+    need_vdop = bool(want & {"hdop", "vdop"})
+    need_tdop = bool(want & {"tdop", "gdop"})
+    n_cof = 6 if (need_vdop or need_tdop) else 5  # c23 only enters the quadratic forms
+    cof = [ws.get(f"c{i}", shape) for i in range(n_cof)]  # 11 22 33 12 13 [23]
     for ci, (a, b, c, d) in zip(cof, ((gyy, gzz, gyz, gyz), (gxx, gzz, gxz, gxz),
                                       (gxx, gyy, gxy, gxy), (gxz, gyz, gzz, gxy),
-                                      (gxy, gyz, gyy, gxz), (gxy, gxz, gxx, gyz)), strict=True):
+                                      (gxy, gyz, gyy, gxz), (gxy, gxz, gxx, gyz)),
+                                strict=False):
         np.multiply(a, b, out=ci)
         np.multiply(c, d, out=tmp)
         ci -= tmp
-    c11, c22, c33, c12, c13, c23 = cof
+    c11, c22, c33, c12, c13 = cof[:5]
+    c23 = cof[5] if n_cof == 6 else None
     det = ws.get("det", shape)
     np.multiply(gxx, c11, out=det)
     for gi, ci in ((gxy, c12), (gxz, c13)):
@@ -683,23 +807,32 @@ def _dop_planes(
             np.multiply(out, inv_det, out=out)
             return out
 
-        ups = tuple(np.ascontiguousarray(up[:, i], dtype=f32) for i in range(3))
-        vdop2 = quad(ups, ws.get("vdop2", shape))
-        tdop2 = ws.get("tdop2", shape)
-        tdop2[...] = 0
-        tq = ws.get("tq", shape)
-        for e, inv_n in clocks:
-            quad(tuple(e), tq)
-            tq *= inv_n
-            tq += 1
-            tq *= inv_n
-            tdop2 += tq
-        gdop2 = ws.get("gdop2", shape)
-        np.add(pdop2, tdop2, out=gdop2)
-        has = (visible >= observed + 2.5) & (det > 0)
-    return visible, has, gdop2, pdop2, vdop2, tdop2
-
-
+        out = {"pdop": pdop2}
+        if need_vdop:
+            ups = tuple(np.ascontiguousarray(up[:, i], dtype=f32) for i in range(3))
+            vdop2 = quad(ups, ws.get("vdop2", shape))
+            hdop2 = ws.get("hdop2", shape)
+            np.subtract(pdop2, vdop2, out=hdop2)
+            out["vdop"], out["hdop"] = vdop2, hdop2
+        if need_tdop:
+            tdop2 = ws.get("tdop2", shape)
+            tq = ws.get("tq", shape)
+            for c, (e, inv_n) in enumerate(clocks):
+                quad(tuple(e), tq)
+                tq *= inv_n
+                tq += 1
+                tq *= inv_n
+                if c == 0:
+                    np.copyto(tdop2, tq)
+                else:
+                    tdop2 += tq
+            gdop2 = ws.get("gdop2", shape)
+            np.add(pdop2, tdop2, out=gdop2)
+            out["tdop"], out["gdop"] = tdop2, gdop2
+        np.add(observed, 2.5, out=observed)
+        has = np.greater_equal(visible, observed)
+        has &= det > 0
+    return visible, has, {k: v for k, v in out.items() if k in want or k == "pdop"}
 def dop_from_moments(
     counts: np.ndarray, moments: np.ndarray, pos: np.ndarray, up: np.ndarray
 ) -> dict[str, np.ndarray]:
@@ -732,21 +865,11 @@ def dop_from_moments(
     counts = np.asarray(counts, dtype=np.float32)
     moments = np.asarray(moments, dtype=np.float32)
     ws = _Workspace(counts.shape[0] * counts.shape[2])
-    visible, has, gdop2, pdop2, vdop2, tdop2 = _dop_planes(counts, moments, pos, up, ws)
-    out = _finish(visible, has, gdop2, pdop2, vdop2, tdop2)
-    return {k: np.array(v) for k, v in out.items()}
-
-
-def _finish(visible, has, gdop2, pdop2, vdop2, tdop2) -> dict[str, np.ndarray]:
-    """Square roots, HDOP and NaN where there is no DOP."""
-    nan = np.float32(np.nan)
-    with np.errstate(invalid="ignore"):
-        hdop2 = np.maximum(pdop2 - vdop2, 0)
-        out = {"visible": np.rint(visible).astype(np.int16)}
-        for key, sq in (("gdop", gdop2), ("pdop", pdop2), ("hdop", hdop2), ("vdop", vdop2),
-                        ("tdop", tdop2)):
-            out[key] = np.where(has, np.sqrt(np.maximum(sq, 0)), nan)
-    return out
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        visible, has, dop2 = _dop_planes(counts, moments, pos, up, ws)
+        sink = _SeriesSink(*visible.shape)
+        sink.add(np.arange(visible.shape[0]), visible, has, dop2)
+    return {k: v for k, v in sink.out.items() if k != "has"}
 
 
 # ----------------------------------------------------------------------------- summaries
@@ -826,40 +949,6 @@ _POINT_FIELDS = ("mean_visible", "min_visible", "max_visible", "mean_gdop", "mea
                  "dop_share", "availability")
 
 
-def _summarise(dop: dict[str, np.ndarray], threshold: float, quantiles: bool,
-               index: np.ndarray) -> _TileSummary:
-    vis = dop["visible"]
-    pdop = dop["pdop"]
-    has = dop["has"]
-    n_t = vis.shape[0]
-    n_has = has.sum(axis=0)
-    good = pdop <= threshold  # NaN compares False: no DOP is never available
-    avail = good.sum(axis=0)
-    per: dict[str, np.ndarray] = {
-        "mean_visible": vis.mean(axis=0, dtype=np.float64),
-        "min_visible": vis.min(axis=0).astype(np.int32),
-        "max_visible": vis.max(axis=0).astype(np.int32),
-        "dop_share": n_has / n_t,
-        "availability": avail / n_t,
-    }
-    totals = {
-        "sum_visible": float(per["mean_visible"].sum() * n_t),
-        "min_visible": float(per["min_visible"].min()),
-        "max_visible": float(per["max_visible"].max()),
-        "n_point_epochs": float(vis.size),
-        "n_dop": float(n_has.sum()),
-        "n_available": float(avail.sum()),
-    }
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for key in ("gdop", "pdop", "hdop", "vdop", "tdop"):
-            total = np.add.reduce(dop[key], axis=0, where=has, initial=0.0, dtype=np.float64)
-            per[f"mean_{key}"] = np.where(n_has > 0, total / np.maximum(n_has, 1), np.nan)
-            totals[f"sum_{key}"] = float(total.sum())
-    if quantiles:
-        per["median_pdop"], per["p95_pdop"] = _point_quantiles(pdop, (0.5, 0.95))
-    return _TileSummary(index, per, totals, _histogram(pdop[has]))
-
-
 # ----------------------------------------------------------------------------- results
 
 
@@ -935,6 +1024,9 @@ class CoverageResult:
         if metric not in METRICS:
             raise UserError(f"metric {metric!r}: choose one of {', '.join(METRICS)}")
         key, label = METRICS[metric]
+        if key not in self.maps:
+            raise UserError(f"metric {metric!r} was not computed for this result; ask "
+                            f"compute_coverage for dops=({metric!r},)")
         values = self.maps[key]
         if metric == "availability":
             values = values * 100.0
@@ -994,20 +1086,20 @@ class SiteSeries:
 
 
 def _tiles(grid: Grid, tile_points: int) -> list[np.ndarray]:
-    """Flat indices of compact lat/lon tiles of about ``tile_points`` points."""
+    """Flat indices of compact lat/lon tiles of about ``tile_points`` points.
+
+    Rows and columns are split evenly (no sliver tiles of one column, whose per-call
+    overhead would dominate); near the poles tiles are wider in longitude, so that each
+    covers about the same area and the visibility cull stays as sharp.
+    """
     n_lat, n_lon = grid.shape
     side = max(1, int(round(math.sqrt(tile_points))))
     tiles = []
-    for i0 in range(0, n_lat, side):
-        i1 = min(n_lat, i0 + side)
-        # near the poles a row of the grid is physically short: widen tiles there so that
-        # each holds about the same area
-        lat_mid = math.radians(float(np.clip(np.abs(grid.lat_deg[i0:i1]).min(), 0, 89.0)))
-        width = int(min(n_lon, max(side, side / max(math.cos(lat_mid), 1e-3))))
-        for j0 in range(0, n_lon, width):
-            j1 = min(n_lon, j0 + width)
-            ii, jj = np.meshgrid(np.arange(i0, i1), np.arange(j0, j1), indexing="ij")
-            tiles.append((ii * n_lon + jj).ravel())
+    for rows in np.array_split(np.arange(n_lat), max(1, round(n_lat / side))):
+        lat_min = float(np.clip(np.abs(grid.lat_deg[rows]).min(), 0, 89.0))
+        width = max(side, side / max(math.cos(math.radians(lat_min)), 1e-3))
+        for cols in np.array_split(np.arange(n_lon), max(1, round(n_lon / width))):
+            tiles.append((rows[:, None] * n_lon + cols[None, :]).ravel())
     return tiles
 
 
@@ -1072,6 +1164,7 @@ def compute_coverage(
     progress: Callable[[int, int], None] | None = None,
     cull: bool = True,
     label: str = "",
+    dops: Sequence[str] = DOP_KINDS,
 ) -> CoverageResult:
     """Visible satellites and DOP over a grid for every epoch, summarised over time.
 
@@ -1099,6 +1192,8 @@ def compute_coverage(
         Threads (default: the CPUs available, or ``ORBITKIT_THREADS``).
     progress
         Called with (done, total) tiles.
+    dops
+        DOP kinds to compute (PDOP always is): fewer kinds, less work.
 
     Raises
     ------
@@ -1128,12 +1223,17 @@ def compute_coverage(
     tiles = _tiles(grid, tile_points)
 
     blas_local = _openblas_local_threads()
+    want = frozenset(dops) | {"pdop"}
+    unknown = want - set(DOP_KINDS)
+    if unknown:
+        raise ValueError(f"unknown DOP kinds {sorted(unknown)}; choose from {DOP_KINDS}")
 
     def run(index: np.ndarray) -> _TileSummary:
         if blas_local is not None:
             blas_local(1)  # this worker's BLAS calls stay on this worker's core
-        dop = coverage_chunk(table, pos[index], up[index], cull=cull)
-        return _summarise(dop, pdop_threshold, point_quantiles, index)
+        sink = _SummarySink(n_t, index.size, pdop_threshold, point_quantiles)
+        _tile_kernel(table, pos[index], up[index], sink, cull=cull, dops=want)
+        return sink.summary(index)
 
     n_workers = workers or _default_workers()
     results: list[_TileSummary] = []
@@ -1175,8 +1275,9 @@ def compute_coverage(
         "min_visible": int(tot["min_visible"]),
         "max_visible": int(tot["max_visible"]),
     }
-    for key in ("gdop", "pdop", "hdop", "vdop", "tdop"):
-        summary[f"mean_{key}"] = tot[f"sum_{key}"] / n_dop if n_dop else None
+    for key in DOP_KINDS:
+        if f"sum_{key}" in tot:
+            summary[f"mean_{key}"] = tot[f"sum_{key}"] / n_dop if n_dop else None
     summary["median_pdop"] = _hist_quantile(hist, 0.5)
     summary["p95_pdop"] = _hist_quantile(hist, 0.95)
     summary["dop_share"] = n_dop / n_pe

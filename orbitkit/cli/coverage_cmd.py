@@ -213,11 +213,15 @@ def run(args: argparse.Namespace) -> int:
     group_arr = None if groups is None else np.asarray(groups)
 
     csv_out = args.format == "csv"
+    # PDOP always; the other DOPs cost about a third more kernel work, so they are computed
+    # for the CSV grid and when the map shows them
+    dops = cov.DOP_KINDS if csv_out else ("pdop", args.metric) if args.metric in \
+        cov.DOP_KINDS else ("pdop",)
     with Progress("coverage") as bar:
         result = cov.compute_coverage(
             r_itrs, times, grid, mask_deg=args.mask_deg, pdop_threshold=args.pdop_threshold,
             ok=ok, groups=group_arr, group_names=group_names, point_quantiles=csv_out,
-            progress=bar, label=label)
+            progress=bar, label=label, dops=dops)
     result.elements = elements
 
     extra: dict[str, Any] = {}
@@ -271,14 +275,17 @@ def _by_class(args, cov, r_itrs, ok, times, grid, members, full) -> dict[str, An
         raise UserError(f"--by-class: {args.target!r} has no MEO satellites")
     meo_only = cov.compute_coverage(
         r_itrs[meo], times, grid, mask_deg=args.mask_deg, pdop_threshold=args.pdop_threshold,
-        ok=ok[meo], point_quantiles=False, label=f"{args.target} MEO only")
+        ok=ok[meo], point_quantiles=False, label=f"{args.target} MEO only",
+        dops=[k.replace("mean_", "") for k in full.summary if k.startswith("mean_")
+              and k != "mean_visible"])
     counts = {c: classes.count(c) for c in sorted(set(classes))}
     out: dict[str, Any] = {"classes": counts}
     keys = ("mean_visible", "min_visible", "max_visible", "mean_pdop", "median_pdop",
             "p95_pdop", "mean_hdop", "mean_vdop", "mean_gdop", "pdop_availability")
-    out["meo"] = {k: meo_only.to_dict()[k] for k in keys}
+    meo_dict, full_dict = meo_only.to_dict(), full.to_dict()
+    out["meo"] = {k: meo_dict[k] for k in keys if k in meo_dict}
     out["meo"]["satellites"] = int(meo.sum())
-    out["all"] = {k: full.to_dict()[k] for k in keys}
+    out["all"] = {k: full_dict[k] for k in keys if k in full_dict}
     out["all"]["satellites"] = len(classes)
     improvement = {}
     for k in ("mean_pdop", "mean_hdop", "mean_vdop", "mean_gdop"):
@@ -305,8 +312,8 @@ def _print_text(result, extra: dict[str, Any]) -> None:
         f"max {s['max_visible']}",
         f"  PDOP     mean {fmt(s['mean_pdop'])}  median {fmt(s['median_pdop'])}  "
         f"p95 {fmt(s['p95_pdop'])}",
-        f"  HDOP {fmt(s['mean_hdop'])}  VDOP {fmt(s['mean_vdop'])}  GDOP {fmt(s['mean_gdop'])}"
-        f"  (means)",
+        "  means: " + "  ".join(f"{k.upper()} {fmt(s['mean_' + k])}"
+                                for k in ("hdop", "vdop", "gdop", "tdop") if "mean_" + k in s),
         f"  PDOP <= {result.pdop_threshold:g} available {100 * s['pdop_availability']:.2f} % "
         "of point-epochs",
         f"  elements: {sources}, epochs {el.get('epoch_min_utc')} .. {el.get('epoch_max_utc')}",
@@ -318,4 +325,4 @@ def _print_text(result, extra: dict[str, Any]) -> None:
                      f" all ({bc['all']['satellites']}): visible {bc['all']['mean_visible']:.2f},"
                      f" mean PDOP {fmt(bc['all']['mean_pdop'])}; PDOP better by "
                      f"{bc['improvement'].get('pdop_improvement_pct', float('nan')):.1f} %")
-    print("\n".join(lines))
+    print("\n".join(line for line in lines if line.strip() != "means:"))
