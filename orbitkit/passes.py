@@ -49,8 +49,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import numpy as np
@@ -68,6 +68,7 @@ __all__ = [
     "PassSearch",
     "coarse_step_s",
     "find_passes",
+    "pass_records",
     "is_geosynchronous",
     "RISE_SET_TOLERANCE_S",
     "CULMINATION_TOLERANCE_S",
@@ -89,7 +90,7 @@ _WGS84_A_KM = frames.WGS84_A_KM
 # Largest angle between the geodetic and the geocentric vertical on WGS84 [deg]
 # (0.1924 deg at 45 deg latitude), rounded up.
 _VERTICAL_TILT_DEG = 0.2
-_DEFAULT_MARGIN_DEG = 5.0
+_DEFAULT_MARGIN_DEG = 8.0
 _MAX_STEP_S = 600.0
 _MIN_STEP_S = 5.0
 _STEP_SAFETY = 0.8
@@ -201,7 +202,10 @@ Mask = float | HorizonMask
 
 
 def _iso_ms(t: datetime) -> str:
-    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    """ISO 8601 UTC, milliseconds (truncated, as :func:`pass_records`), trailing ``Z``."""
+    if t.tzinfo is not UTC:
+        t = t.astimezone(UTC)
+    return t.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 @dataclass(slots=True)
@@ -290,14 +294,49 @@ class VisibilityInterval:
         }
 
 
-@dataclass
+def pass_records(passes: Sequence[Pass]) -> list[dict[str, Any]]:
+    """``[p.to_dict() for p in passes]``, formatted in bulk (numpy) for large outputs."""
+    n = len(passes)
+    if n == 0:
+        return []
+
+    def iso(attr: str) -> list[str]:
+        # integer microseconds since the epoch, truncated to milliseconds like to_dict
+        us = np.array([round(getattr(p, attr).timestamp() * 1e6) for p in passes],
+                      dtype=np.int64)
+        stamps = np.datetime_as_string((us // 1000).astype("datetime64[ms]"), unit="ms")
+        return np.char.add(stamps, "Z").tolist()
+
+    def num(attr: str) -> list[float]:
+        return np.round(np.array([getattr(p, attr) for p in passes], dtype=float), 3).tolist()
+
+    cols = {
+        "rise_utc": iso("rise_utc"), "rise_az_deg": num("rise_az_deg"),
+        "max_utc": iso("max_utc"), "max_elevation_deg": num("max_elevation_deg"),
+        "max_az_deg": num("max_az_deg"), "set_utc": iso("set_utc"),
+        "set_az_deg": num("set_az_deg"), "duration_s": num("duration_s"),
+    }
+    return [
+        {"norad_id": p.norad_id, "name": p.name, "station": p.station, "rise_utc": r,
+         "rise_az_deg": raz, "max_utc": m, "max_elevation_deg": mel, "max_az_deg": maz,
+         "set_utc": f, "set_az_deg": faz, "duration_s": d, "visible": p.visible,
+         "starts_before_window": p.starts_before_window,
+         "ends_after_window": p.ends_after_window}
+        for p, r, raz, m, mel, maz, f, faz, d in zip(
+            passes, *(cols[k] for k in ("rise_utc", "rise_az_deg", "max_utc",
+                                        "max_elevation_deg", "max_az_deg", "set_utc",
+                                        "set_az_deg", "duration_s")), strict=True)
+    ]
+
+
 class PassSearch:
     """Everything one :func:`find_passes` call found.
 
     Attributes
     ----------
     passes
-        Sorted by rise time, then station, then NORAD number.
+        :class:`Pass` objects sorted by rise time, then station, then NORAD number (built
+        on first access: a large search is kept as arrays until then).
     intervals
         :class:`VisibilityInterval` results (geosynchronous objects, never-setting ones).
     start_utc, stop_utc
@@ -316,28 +355,97 @@ class PassSearch:
         Human-readable notes (failures, dropped passes).
     """
 
-    passes: list[Pass]
-    intervals: list[VisibilityInterval]
-    start_utc: datetime
-    stop_utc: datetime
-    stations: list[Site]
-    min_elevation_deg: list[float | None]
-    steps_s: dict[int, float] = field(default_factory=dict)
-    failed_samples: int = 0
-    incomplete_passes: int = 0
-    warnings: list[str] = field(default_factory=list)
+    def __init__(
+        self,
+        *,
+        start_utc: datetime,
+        stop_utc: datetime,
+        stations: list[Site],
+        min_elevation_deg: list[float | None],
+        passes: list[Pass] | None = None,
+        intervals: list[VisibilityInterval] | None = None,
+        steps_s: dict[int, float] | None = None,
+        failed_samples: int = 0,
+        incomplete_passes: int = 0,
+        warnings: list[str] | None = None,
+    ) -> None:
+        self.start_utc = start_utc
+        self.stop_utc = stop_utc
+        self.stations = stations
+        self.min_elevation_deg = min_elevation_deg
+        self._passes: list[Pass] | None = list(passes) if passes is not None else []
+        self._table: dict[str, Any] | None = None
+        self.intervals = list(intervals or [])
+        self.steps_s = dict(steps_s or {})
+        self.failed_samples = failed_samples
+        self.incomplete_passes = incomplete_passes
+        self.warnings = list(warnings or [])
+
+    def __repr__(self) -> str:
+        return (f"PassSearch({len(self)} passes, {len(self.intervals)} intervals, "
+                f"{format_utc(self.start_utc)}..{format_utc(self.stop_utc)}, "
+                f"{len(self.stations)} stations)")
+
+    def __len__(self) -> int:
+        if self._passes is None and self._table is not None:
+            return int(self._table["rise"].size)
+        return len(self.passes)
+
+    @property
+    def passes(self) -> list[Pass]:
+        if self._passes is None:
+            t = self._table
+            self._passes = _make_passes(t, t["max_t"], t["max_el"], t["max_az"], t["visible"],
+                                        t["ids"], t["names"], self.stations, self.start_utc)
+        return self._passes
+
+    @passes.setter
+    def passes(self, value: list[Pass]) -> None:
+        self._passes = list(value)
+
+    def _set_table(self, table: dict[str, Any]) -> None:
+        self._table = table
+        self._passes = None
+
+    def records(self) -> list[dict[str, Any]]:
+        """``[p.to_dict() for p in self.passes]``, fast: formatted from arrays in bulk."""
+        if self._passes is not None:
+            return pass_records(self._passes)
+        t = self._table
+        base = np.datetime64(self.start_utc.astimezone(UTC).replace(tzinfo=None), "us")
+
+        def iso(sec: np.ndarray) -> list[str]:
+            stamps = base + np.rint(sec * 1e6).astype("timedelta64[us]")
+            return np.char.add(np.datetime_as_string(stamps, unit="ms"), "Z").tolist()
+
+        def num(x: np.ndarray) -> list[float]:
+            return np.round(np.asarray(x, dtype=float), 3).tolist()
+
+        ids = np.asarray(t["ids"])[t["sat"]].tolist()
+        names = [t["names"][s] for s in t["sat"].tolist()]
+        keys = [self.stations[j].key for j in t["sta"].tolist()]
+        cols = (ids, names, keys, iso(t["rise"]), num(t["rise_az"]), iso(t["max_t"]),
+                num(t["max_el"]), num(t["max_az"]), iso(t["set"]), num(t["set_az"]),
+                num(t["set"] - t["rise"]), list(t["visible"]),
+                t["start_cut"].tolist(), t["end_cut"].tolist())
+        return [dict(zip(_PASS_KEYS, row, strict=True)) for row in zip(*cols, strict=True)]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "start_utc": format_utc(self.start_utc),
             "stop_utc": format_utc(self.stop_utc),
             "stations": [s.key for s in self.stations],
-            "passes": [p.to_dict() for p in self.passes],
+            "passes": self.records(),
             "intervals": [v.to_dict() for v in self.intervals],
             "failed_samples": self.failed_samples,
             "incomplete_passes": self.incomplete_passes,
             "warnings": list(self.warnings),
         }
+
+
+_PASS_KEYS = ("norad_id", "name", "station", "rise_utc", "rise_az_deg", "max_utc",
+              "max_elevation_deg", "max_az_deg", "set_utc", "set_az_deg", "duration_s",
+              "visible", "starts_before_window", "ends_after_window")
 
 
 # --------------------------------------------------------------------------- step bound
@@ -408,7 +516,7 @@ def coarse_step_s(
     * perturbations (J2, drag lowering the orbit during the window) and the slight
       curvature of the ground track: the factor ``safety`` (default 0.8).
 
-    For a 400 km orbit and a 10 deg mask, the default 5 deg margin gives ~210 s; skyfield's
+    For a 400 km orbit and a 10 deg mask, the default 8 deg margin gives ~300 s; skyfield's
     ``find_events`` samples every ~4.6 s for the same orbit.
     """
     r = max(float(perigee_radius_km), float(station_radius_km) + 100.0)
@@ -628,7 +736,7 @@ def _look_angles(r, v, pos, east, north, up) -> dict[str, np.ndarray]:
 
 # --------------------------------------------------------------------------- root finding
 
-_KEYS = ("el", "az", "rate", "f", "df", "margin", "eldot")
+_KEYS = ("el", "az", "rate", "drate", "f", "df", "margin", "eldot")
 
 
 def _hermite_root(a, b, fa, fb, da, db) -> np.ndarray:
@@ -999,8 +1107,7 @@ class _Search:
         up = br["fa"] < 0  # below -> above is a rise
         for kind, sel in ((1, up), (-1, ~up)):
             self._events.append(_event(sat[sel], sta[sel], t[sel], kind, False,
-                                       {k: aux[k][sel] for k in ("el", "az", "rate")}
-                                       | {"drate": np.full(int(sel.sum()), np.nan)}))
+                                       {k: aux[k][sel] for k in ("el", "az", "rate", "drate")}))
 
     # -- phase 3: passes from events ------------------------------------------------------
 
@@ -1033,6 +1140,7 @@ class _Search:
             "rise_az": e["az"][i0], "set_az": e["az"][i1],
             "rise_el": e["el"][i0], "set_el": e["el"][i1],
             "rise_rate": e["rate"][i0], "set_rate": e["rate"][i1],
+            "rise_drate": e["drate"][i0], "set_drate": e["drate"][i1],
             "start_cut": e["cut"][i0], "end_cut": e["cut"][i1],
         }
 
@@ -1072,14 +1180,15 @@ class _Search:
         ta, ra, da = c["ta"].copy(), c["ra"].copy(), c["da"].copy()
         tb, rb, db = c["tb"].copy(), c["rb"].copy(), c["db"].copy()
         lo = ta < p["rise"][pi]
-        ta[lo], ra[lo], da[lo] = p["rise"][pi][lo], p["rise_rate"][pi][lo], np.nan
+        ta[lo], ra[lo], da[lo] = p["rise"][pi][lo], p["rise_rate"][pi][lo], \
+            p["rise_drate"][pi][lo]
         hi = tb > p["set"][pi]
-        tb[hi], rb[hi], db[hi] = p["set"][pi][hi], p["set_rate"][pi][hi], np.nan
+        tb[hi], rb[hi], db[hi] = p["set"][pi][hi], p["set_rate"][pi][hi], \
+            p["set_drate"][pi][hi]
         solve = (ra > 0) & (rb < 0) & (tb - ta > CULMINATION_TOLERANCE_S)
         covered = np.zeros(n_pass, dtype=bool)
         covered[pi] = True
         bare = np.flatnonzero(~covered & (p["rise_rate"] > 0) & (p["set_rate"] < 0))
-        nan_bare = np.full(bare.size, np.nan)
         s_a = np.concatenate((ta[solve], p["rise"][bare]))
         s_b = np.concatenate((tb[solve], p["set"][bare]))
         s_ra = np.concatenate((ra[solve], p["rise_rate"][bare]))
@@ -1087,8 +1196,9 @@ class _Search:
         s_p = np.concatenate((pi[solve], bare)).astype(int)
         cand = [(c["t"], c["el"], c["az"], pi)]
         if s_a.size:
-            guess = _hermite_root(s_a, s_b, s_ra, s_rb, np.concatenate((da[solve], nan_bare)),
-                                  np.concatenate((db[solve], nan_bare)))
+            guess = _hermite_root(s_a, s_b, s_ra, s_rb,
+                                  np.concatenate((da[solve], p["rise_drate"][bare])),
+                                  np.concatenate((db[solve], p["set_drate"][bare])))
             t, aux = _solve(self.geo.look_rate, p["sat"][s_p], p["sta"][s_p], s_a, s_b, s_ra,
                             s_rb, CULMINATION_TOLERANCE_S, prefer="el", guess=guess)
             cand.append((t, aux["el"], aux["az"], s_p))
@@ -1219,9 +1329,9 @@ def _as_masks(n: int, min_elevation_deg: Any, horizon: Any) -> list[Mask]:
 
 def _datetimes(start: datetime, t: np.ndarray) -> list[datetime]:
     """Aware datetimes (to the microsecond) of offsets ``t`` [s] from ``start``."""
-    base = np.datetime64(start.astimezone(UTC).replace(tzinfo=None), "us")
-    us = np.rint(np.asarray(t, dtype=float) * 1e6).astype("timedelta64[us]")
-    return [d.replace(tzinfo=UTC) for d in (base + us).tolist()]
+    base = start.astimezone(UTC)
+    us = np.rint(np.asarray(t, dtype=float) * 1e6).astype(np.int64).tolist()
+    return [base + timedelta(microseconds=u) for u in us]
 
 
 def _make_passes(p, t_max, el_max, az_max, vis, ids, names, sites, start) -> list[Pass]:
@@ -1292,8 +1402,7 @@ def find_passes(
     sets = list(element_sets)
     sites = _as_sites(stations)
     masks = _as_masks(len(sites), min_elevation_deg, horizon)
-    result = PassSearch(passes=[], intervals=[], start_utc=t_start, stop_utc=t_stop,
-                        stations=sites,
+    result = PassSearch(start_utc=t_start, stop_utc=t_stop, stations=sites,
                         min_elevation_deg=[None if isinstance(m, HorizonMask) else m
                                            for m in masks])
     if not sets:
@@ -1333,8 +1442,9 @@ def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mas
             dark = _dark_intervals(st, orbits.jd0, orbits.fr0, duration)
             vis = _visible(search.geo, dark, sub["sat"], sub["sta"], sub["rise"], sub["set"],
                            orbits.jd0, orbits.fr0).tolist()
-        result.passes = _make_passes(sub, t_max, el_max, az_max, vis, ids, names, sites,
-                                     t_start)
+        result._set_table(dict(sub, max_t=np.clip(t_max, sub["rise"], sub["set"]),
+                               max_el=el_max, max_az=az_max, visible=vis, ids=ids,
+                               names=names))
         if iv.size:
             result.intervals = _intervals(search, {k: v[iv] for k, v in p.items()}, ids,
                                           names, sites, t_start)

@@ -137,7 +137,7 @@ START = datetime(2026, 5, 1, tzinfo=UTC)
 
 def search(model, sites: list[Site], masks: list, duration_s: float, **kw) -> PassSearch:
     """Run the pass search on a synthetic model (no visibility: it has no real Sun)."""
-    result = PassSearch(passes=[], intervals=[], start_utc=START,
+    result = PassSearch(start_utc=START,
                         stop_utc=START + timedelta(seconds=duration_s), stations=sites,
                         min_elevation_deg=[m if isinstance(m, float) else None for m in masks])
     ids = list(range(1, model.n_sats + 1))

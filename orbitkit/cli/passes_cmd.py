@@ -131,11 +131,9 @@ def run(args: argparse.Namespace) -> int:
         warn("some element sets are nominal design orbits: their passes are illustrative")
 
     if args.format == "json":
-        emit_json([p.to_dict() for p in result.passes]
-                  + [v.to_dict() for v in result.intervals])
+        emit_json(result.records() + [v.to_dict() for v in result.intervals])
     elif args.format == "csv":
-        emit_csv(PASS_COLUMNS, ([d[k] for k in PASS_COLUMNS]
-                                for d in (p.to_dict() for p in result.passes)))
+        emit_csv(PASS_COLUMNS, ([d[k] for k in PASS_COLUMNS] for d in result.records()))
     elif args.format == "ics":
         from orbitkit.ical import passes_to_ical
 
