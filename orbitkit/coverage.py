@@ -111,6 +111,8 @@ _DOP_ELEMENTS = 1 << 14
 _TILE_POINTS = 384
 # Largest request accepted (point-epochs); beyond this a run takes hours, not seconds.
 _MAX_POINT_EPOCHS = 5.0e9
+# Largest grid: the per-point summary maps take ~120 bytes a point (0.25 deg global is 1.04M).
+_MAX_POINTS = 2_500_000
 
 
 # ----------------------------------------------------------------------------- grid
@@ -1207,6 +1209,12 @@ def compute_coverage(
     if not (math.isfinite(pdop_threshold) and pdop_threshold > 0):
         raise UserError(f"PDOP threshold {pdop_threshold!r}: must be a positive number")
     point_epochs = float(grid.n_points) * n_t
+    if grid.n_points > _MAX_POINTS:
+        raise RequestTooLargeError(
+            f"a grid of {grid.n_points:,} points needs about {grid.n_points * 120 / 1e6:.0f} MB "
+            f"for its maps (limit {_MAX_POINTS:,} points); use a coarser --resolution-deg or "
+            "a smaller --region"
+        )
     if point_epochs > _MAX_POINT_EPOCHS:
         raise RequestTooLargeError(
             f"{grid.n_points:,} points x {n_t:,} epochs = {point_epochs:.3g} point-epochs is "

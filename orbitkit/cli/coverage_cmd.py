@@ -178,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
     times = _times(start, args.hours, args.step_min)
     grid = cov.make_grid(args.region, args.resolution_deg)
     point_epochs = grid.n_points * len(times)
-    if point_epochs > cov._MAX_POINT_EPOCHS:
+    if point_epochs > cov._MAX_POINT_EPOCHS or grid.n_points > cov._MAX_POINTS:
         from orbitkit.errors import RequestTooLargeError
 
         raise RequestTooLargeError(

@@ -100,7 +100,7 @@ def plot_coverage_map(
     mesh = ax.pcolormesh(lon_edges, lat_edges, np.ma.masked_invalid(values),
                          cmap=_CMAPS.get(metric, "viridis"), vmin=vmin, vmax=vmax,
                          shading="flat", zorder=0.4, alpha=0.9, **lonlat_kwargs(ax))
-    bar = fig.colorbar(mesh, ax=ax, orientation="horizontal", fraction=0.05, pad=0.06,
+    bar = fig.colorbar(mesh, ax=ax, orientation="horizontal", fraction=0.05, pad=0.06, shrink=0.8,
                        extend="max" if metric in ("pdop", "hdop", "vdop", "gdop") else "neither")
     bar.set_label(label)
     reg = result.grid.region
