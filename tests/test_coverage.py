@@ -153,9 +153,11 @@ def test_histogram_quantiles_within_bin_width():
 
 def test_absurd_request_is_refused_before_any_work(bds3_positions):
     r, t = bds3_positions
-    grid = cv.make_grid("global", 0.01)
+    with pytest.raises(RequestTooLargeError, match="points"):
+        cv.compute_coverage(r, t, cv.make_grid("global", 0.1))  # 6.5M points: maps too big
     with pytest.raises(RequestTooLargeError, match="point-epochs"):
-        cv.compute_coverage(r, t, grid)
+        cv.compute_coverage(np.zeros((35, 40_000, 3)), [t[0]] * 40_000,
+                            cv.make_grid("global", 0.2))
 
 
 def test_memory_stays_bounded_for_a_large_request(bds3_positions):
