@@ -231,7 +231,7 @@ _ANGLE_WHAT = "degrees, format NNN.NNNN, right-aligned"
 _LINE1 = _fields(
     ("line number", 0, "1"),
     "_",
-    ("catalogue number", 0, "Annnn", "5 digits, or Alpha-5 letter + 4 digits", _SATNUM_RE),
+    ("catalogue number", 0, "AnnnN", "5 digits, or Alpha-5 letter + 4 digits", _SATNUM_RE),
     ("classification", 0, "C", "U = unclassified"),
     "_",
     ("international designator", 0, "DDDDDLLL",
@@ -257,7 +257,7 @@ _LINE1 = _fields(
 _LINE2 = _fields(
     ("line number", 0, "2"),
     "_",
-    ("catalogue number", 0, "Annnn", "5 digits, or Alpha-5 letter + 4 digits", _SATNUM_RE),
+    ("catalogue number", 0, "AnnnN", "5 digits, or Alpha-5 letter + 4 digits", _SATNUM_RE),
     "_",
     ("inclination", 0, "nnN.NNNN", _ANGLE_WHAT, _ANGLE_RE),
     "_",
@@ -311,12 +311,13 @@ class _ShapeCache:
     limit = 100_000
 
     def __init__(self) -> None:
-        self.good: dict[int, set[str]] = {1: set(), 2: set()}
+        self.good: dict[int, set[bytes]] = {1: set(), 2: set()}
 
-    def check(self, kind: int, shape: str) -> bool:
+    def check(self, kind: int, shape: bytes) -> bool:
         if shape in self.good[kind]:
             return True
-        if _SHAPE_RE[kind].fullmatch(shape) is None:
+        if len(shape) != TLE_LINE_LENGTH or _SHAPE_RE[kind].fullmatch(
+                shape.decode("latin-1")) is None:
             return False
         if len(self.good[kind]) < self.limit:
             self.good[kind].add(shape)
@@ -365,6 +366,26 @@ _LEAD_VALUE = bytes(
 _WHITESPACE = b" \t\x0b\x0c"
 
 
+_DIGITS_TO_9_BYTES = bytes.maketrans(b"0123456789", b"9999999999")
+
+
+def _shapes_ok(np, block, kind: int):
+    """Which rows of ``block`` (lines x 69 bytes) follow the column layout of ``kind``.
+
+    Each row's shape (digits replaced by ``9``) is looked up in the shape cache; only
+    shapes never seen before are matched against the regular expression. Faster here
+    than checking the columns with numpy, because a file has few distinct shapes.
+    """
+    shapes = np.frombuffer(block.tobytes().translate(_DIGITS_TO_9_BYTES),
+                           dtype=f"S{TLE_LINE_LENGTH}").tolist()
+    good = _SHAPES.good[kind]
+    ok = list(map(good.__contains__, shapes))
+    if not all(ok):
+        check = _SHAPES.check
+        ok = [hit or check(kind, shape) for hit, shape in zip(ok, shapes, strict=True)]
+    return np.array(ok, dtype=bool)
+
+
 def _prescan(text: str, np) -> _Scan:
     """Vectorised first look at the ``'\n'``-separated lines of ``text``.
 
@@ -389,8 +410,9 @@ def _prescan(text: str, np) -> _Scan:
     stops[:-1] = ends
     stops[-1] = len(raw)
     # Pairs (i, i+1) with both lines long enough and numbered 1 and 2.
-    long_enough = stops - starts >= 69
-    cand = np.flatnonzero(long_enough[:-1] & long_enough[1:])
+    # Exactly 69 columns: longer lines (trailing blanks, extra text) take the slow path.
+    exact = stops - starts == TLE_LINE_LENGTH
+    cand = np.flatnonzero(exact[:-1] & exact[1:])
     if not len(cand):
         return _Scan([], [], list(range(nlines)))
     s1 = starts[cand]
@@ -401,16 +423,17 @@ def _prescan(text: str, np) -> _Scan:
     cand, s1, s2 = cand[keep], s1[keep], s2[keep]
     if not len(cand):
         return _Scan([], [], list(range(nlines)))
-    # Checksums: reduceat sums the bytes between consecutive indices; [start, start+68)
-    # is the part we want, [start+68, next index) is thrown away.
+    # Checksums: reduceat sums the values between consecutive indices, which are, in
+    # turn, line 1 (wanted), the rest of line 1 (ignored), line 2 (wanted), the rest.
     values = np.frombuffer(data.translate(_CHK_BYTES), dtype=np.uint8)
-    keep = np.ones(len(cand), dtype=bool)
-    for first in (s1, s2):
-        bounds = np.empty(2 * len(first), dtype=np.int64)
-        bounds[0::2] = first
-        bounds[1::2] = first + 68
-        sums = np.add.reduceat(values, bounds, dtype=np.int32)[0::2]
-        keep &= sums % 10 == raw[first + 68].astype(np.int32) - 48
+    bounds = np.empty(4 * len(cand), dtype=np.int64)
+    bounds[0::4] = s1
+    bounds[1::4] = s1 + 68
+    bounds[2::4] = s2
+    bounds[3::4] = s2 + 68
+    sums = np.add.reduceat(values, bounds, dtype=np.int32)
+    keep = sums[0::4] % 10 == raw[s1 + 68].astype(np.int32) - 48
+    keep &= sums[2::4] % 10 == raw[s2 + 68].astype(np.int32) - 48
     cand, s1, s2 = cand[keep], s1[keep], s2[keep]
     if not len(cand):
         return _Scan([], [], list(range(nlines)))
@@ -445,19 +468,11 @@ def _prescan(text: str, np) -> _Scan:
     if not len(cand):
         return _Scan([], [], list(range(nlines)))
     # Column layout, by shape (see _ShapeCache): one set lookup per line.
-    shapes = text.translate(_DIGITS_TO_9).split("\n")
-    get = shapes.__getitem__
-    pairs = cand.tolist()
-    seconds = (cand + 1).tolist()
-    ok1 = list(map(_SHAPES.good[1].__contains__, map(get, pairs)))
-    ok2 = list(map(_SHAPES.good[2].__contains__, map(get, seconds)))
-    if not (all(ok1) and all(ok2)):
-        ok1 = [ok or _SHAPES.check(1, get(i)) for ok, i in zip(ok1, pairs, strict=True)]
-        ok2 = [ok or _SHAPES.check(2, get(i)) for ok, i in zip(ok2, seconds, strict=True)]
-        keep = np.array(ok1, dtype=bool) & np.array(ok2, dtype=bool)
+    windows = np.lib.stride_tricks.sliding_window_view(raw, TLE_LINE_LENGTH)
+    keep = _shapes_ok(np, windows[s1], 1) & _shapes_ok(np, windows[starts[cand + 1]], 2)
+    if not keep.all():
         cand, s1, yy, day = cand[keep], s1[keep], yy[keep], day[keep]
-        pairs = cand.tolist()
-    del shapes
+    pairs = cand.tolist()
     # Name lines: the line before a pair, unless it is blank or itself a TLE line.
     prev = cand - 1
     has_prev = prev >= 0
@@ -487,7 +502,8 @@ def _prescan(text: str, np) -> _Scan:
     lead = np.frombuffer(_LEAD_VALUE, dtype=np.uint8)[raw[s1 + 2]].astype(np.int64)
     key = (lead * 10000 + number(s1, (4, 5, 6, 7))) * 100 + yy
     key = (key * 1000 + day) * 100_000_000 + number(s1, range(25, 33))
-    duplicates = len(np.unique(key)) != len(key)
+    key.sort()
+    duplicates = bool((key[1:] == key[:-1]).any())
     return _Scan(pairs, names_arr.tolist(), uncovered, zero_prefix, duplicates)
 
 
