@@ -591,7 +591,10 @@ class _SummarySink:
         self.n_has = np.zeros(n_p, dtype=np.int64)
         self.n_avail = np.zeros(n_p, dtype=np.int64)
         self.sums: dict[str, np.ndarray] = {}
-        self.hist = np.zeros(_HIST_BINS, dtype=np.int64)
+        # valid PDOP values, binned once per tile (a histogram per block of epochs would
+        # allocate and add its 22k bins every time)
+        self.valid = np.empty(n_t * n_p, dtype=np.float32)
+        self.n_valid = 0
         self.pdop = np.full((n_t, n_p), np.nan, dtype=np.float32) if quantiles else None
 
     def add(self, t_idx: np.ndarray, visible: np.ndarray, has: np.ndarray,
@@ -599,7 +602,7 @@ class _SummarySink:
         self.sum_vis += visible.sum(axis=0)
         np.minimum(self.min_vis, visible.min(axis=0), out=self.min_vis)
         np.maximum(self.max_vis, visible.max(axis=0), out=self.max_vis)
-        self.n_has += has.sum(axis=0)
+        self.n_has += np.count_nonzero(has, axis=0)
         zero = np.float32(0)
         for key, sq in dop2.items():
             np.maximum(sq, zero, out=sq)
@@ -612,9 +615,10 @@ class _SummarySink:
         pdop = dop2["pdop"]
         good = pdop <= self.threshold
         good &= has
-        self.n_avail += good.sum(axis=0)
+        self.n_avail += np.count_nonzero(good, axis=0)
         valid = pdop[has]
-        self.hist += _histogram(valid)
+        self.valid[self.n_valid:self.n_valid + valid.size] = valid
+        self.n_valid += valid.size
         if self.pdop is not None:
             self.pdop[t_idx] = np.where(has, pdop, np.float32(np.nan))
 
@@ -642,7 +646,7 @@ class _SummarySink:
                 totals[f"sum_{key}"] = float(total.sum())
         if self.pdop is not None:
             per["median_pdop"], per["p95_pdop"] = _point_quantiles(self.pdop, (0.5, 0.95))
-        return _TileSummary(index, per, totals, self.hist)
+        return _TileSummary(index, per, totals, _histogram(self.valid[:self.n_valid]))
 
 
 def coverage_chunk(
