@@ -9,6 +9,7 @@ and CSV on stdout stay clean.
 from __future__ import annotations
 
 import argparse
+import os
 from datetime import datetime
 
 from orbitkit.cli.common import warn
@@ -45,7 +46,18 @@ def elements_for_cli(args: argparse.Namespace, target: str, at: datetime | None,
         at=at,
         offline=True if getattr(args, "offline", False) else None,
         allow_nominal=allow_nominal,
+        max_age_h=_max_age_h(),
     )
     for message in resolution.warnings:
         warn(message)
     return resolution
+
+
+def _max_age_h() -> float:
+    """Cache age (h) beyond which a verb refreshes from CelesTrak: ``ORBITKIT_CACHE_MAX_AGE_H``
+    or 24 h (CelesTrak updates GP data a few times a day; more often is pointless)."""
+    try:
+        value = float(os.environ.get("ORBITKIT_CACHE_MAX_AGE_H", "24"))
+    except ValueError:
+        return 24.0
+    return value if value > 0 else 24.0
