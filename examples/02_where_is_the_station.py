@@ -57,21 +57,22 @@ BEFORE_MIN, AFTER_MIN = 30, 190  # a little of the past, two laps of the future
 MASK_DEG = 10.0
 
 now = parse_utc(sys.argv[2]) if len(sys.argv) > 2 else datetime.now(UTC).replace(microsecond=0)
-if len(sys.argv) > 1:
-    res = load_element_sets(TARGET, files=[sys.argv[1]], at=now, offline=True)
-    es = res.sets[0]
-    age = es.age_days(now)
-    if abs(age) > 3 and len(sys.argv) <= 2:
-        print(f"note: these elements are {age:.0f} days from now; a low orbit drifts by "
-              "kilometres a day, so the map shows the station at the elements' epoch "
-              f"({format_utc(es.epoch)}) instead. Fetch fresh ones with 'orbitkit fetch'.")
-        now = es.epoch.replace(microsecond=0)
-        res = load_element_sets(TARGET, files=[sys.argv[1]], at=now, offline=True)
-else:
-    print("note: no element file given, so the catalogue's nominal orbit is used: its height "
-          "and tilt are right, but *where along the orbit* the station is now is illustrative "
-          "(give a fresh TLE file for the real position)")
-    res = load_element_sets(TARGET, at=now, offline=True)
+# A real element set when there is one (the file given, or orbitkit's cache from an earlier
+# 'orbitkit fetch'), else the catalogue's nominal orbit.
+files = sys.argv[1:2]
+res = load_element_sets(TARGET, files=files, at=now, offline=True)
+es = res.sets[0]
+age = es.age_days(now)
+if es.is_nominal:
+    print("note: no element file given and none in orbitkit's cache, so the catalogue's "
+          "nominal orbit is used: its height and tilt are right, but *where along the orbit* "
+          "the station is now is illustrative (give a fresh TLE file for the real position)")
+elif abs(age) > 3 and len(sys.argv) <= 2:
+    print(f"note: these elements are {age:.0f} days from now; a low orbit drifts by "
+          "kilometres a day, so the map shows the station at the elements' epoch "
+          f"({format_utc(es.epoch)}) instead. Fetch fresh ones with 'orbitkit fetch'.")
+    now = es.epoch.replace(microsecond=0)
+    res = load_element_sets(TARGET, files=files, at=now, offline=True)
     es = res.sets[0]
 for warning in res.warnings:
     print("  warning:", warning[:160])

@@ -67,18 +67,20 @@ DAYS = 7
 MIN_ELEVATION_DEG = 10.0
 
 start = parse_utc(sys.argv[2]) if len(sys.argv) > 2 else datetime.now(UTC)
-if len(sys.argv) > 1:
-    res = load_element_sets(TARGET, files=[sys.argv[1]], at=start, offline=True)
-    age = res.sets[0].age_days(start)
-    if abs(age) > 3 and len(sys.argv) <= 2:
-        start = res.sets[0].epoch
-        print(f"note: these elements are {age:.0f} days old; pass times drift by minutes a "
-              f"day, so the week starts at their epoch ({format_utc(start)}) instead")
-        res = load_element_sets(TARGET, files=[sys.argv[1]], at=start, offline=True)
-else:
-    print("note: no element file given, so the catalogue's nominal orbit is used: the pattern "
-          "of passes is right, their exact times are illustrative (give a fresh TLE file)")
-    res = load_element_sets(TARGET, at=start, offline=True)
+# A real element set when there is one (the file given, or orbitkit's cache from an earlier
+# 'orbitkit fetch'), else the catalogue's nominal orbit.
+files = sys.argv[1:2]
+res = load_element_sets(TARGET, files=files, at=start, offline=True)
+age = res.sets[0].age_days(start)
+if res.sets[0].is_nominal:
+    print("note: no element file given and none in orbitkit's cache, so the catalogue's "
+          "nominal orbit is used: the pattern of passes is right, their exact times are "
+          "illustrative (give a fresh TLE file)")
+elif abs(age) > 3 and len(sys.argv) <= 2:
+    start = res.sets[0].epoch
+    print(f"note: these elements are {age:.0f} days old; pass times drift by minutes a "
+          f"day, so the week starts at their epoch ({format_utc(start)}) instead")
+    res = load_element_sets(TARGET, files=files, at=start, offline=True)
 for warning in res.warnings:
     print("  warning:", warning[:160])
 

@@ -56,16 +56,21 @@ NOMINAL_AT = "2026-03-01T00:00:00Z"  # a fixed time, so the lesson gives the sam
 HOURS, STEP_MIN = 24, 5
 MASK_DEG = 10.0
 
-if len(sys.argv) > 1:
-    res = load_element_sets(TARGET, files=[sys.argv[1]], offline=True)
-    start = max(es.epoch for es in res.sets).replace(second=0, microsecond=0)
+# Real element sets when there are any (the file given, or orbitkit's cache from an earlier
+# 'orbitkit fetch'), else the catalogue's nominal design orbits at a fixed time.
+files = sys.argv[1:2]
+res = load_element_sets(TARGET, files=files, offline=True, at=NOMINAL_AT)
+real = [es.epoch for es in res.sets if not es.is_nominal]
+if real:
+    start = max(real).replace(second=0, microsecond=0)
     # Choose the sets (and judge their age) for the time the lesson uses, not for today.
-    res = load_element_sets(TARGET, files=[sys.argv[1]], offline=True, at=start)
-    print(f"elements from {sys.argv[1]}")
+    res = load_element_sets(TARGET, files=files, offline=True, at=start)
+    print(f"real element sets ({', '.join(sorted({es.source for es in res.sets}))}), "
+          f"epochs up to {max(real):%Y-%m-%d %H:%M} UTC")
 else:
-    print("note: no element file given, so the catalogue's nominal design orbits are used "
-          "(give a TLE file, e.g. a CelesTrak snapshot, for real tracked elements)")
-    res = load_element_sets(TARGET, offline=True, at=NOMINAL_AT)
+    print("note: no element file given and none in orbitkit's cache, so the catalogue's "
+          "nominal design orbits are used (give a TLE file, e.g. a CelesTrak snapshot, for "
+          "real tracked elements)")
     start = res.at
 for warning in res.warnings:
     print("  warning:", warning[:160])

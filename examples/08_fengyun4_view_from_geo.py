@@ -67,16 +67,21 @@ MAIN = "Fengyun-4B"
 NOMINAL_AT = "2026-03-01T00:00:00Z"  # a fixed time, so the lesson gives the same figure
 CITIES = ("beijing", "harbin", "kashgar-city", "nairobi", "buenos-aires")
 
-if len(sys.argv) > 1:
-    res = load_element_sets(TARGET, files=[sys.argv[1]], offline=True)
-    when = max(es.epoch for es in res.sets)
+# Real element sets when there are any (the file given, or orbitkit's cache from an earlier
+# 'orbitkit fetch'), else the catalogue's nominal design orbits at a fixed time.
+files = sys.argv[1:2]
+res = load_element_sets(TARGET, files=files, offline=True, at=NOMINAL_AT)
+real = [es.epoch for es in res.sets if not es.is_nominal]
+if real:
+    when = max(real)
     # Choose the sets (and judge their age) for the time the lesson uses, not for today.
-    res = load_element_sets(TARGET, files=[sys.argv[1]], offline=True, at=when)
-    print(f"elements from {sys.argv[1]}")
+    res = load_element_sets(TARGET, files=files, offline=True, at=when)
+    print(f"real element sets ({', '.join(sorted({es.source for es in res.sets}))}), "
+          f"epochs up to {max(real):%Y-%m-%d %H:%M} UTC")
 else:
-    print("note: no element file given, so the catalogue's nominal GEO longitudes are used "
-          "(give a TLE file, e.g. a CelesTrak snapshot, for the real positions)")
-    res = load_element_sets(TARGET, offline=True, at=NOMINAL_AT)
+    print("note: no element file given and none in orbitkit's cache, so the catalogue's "
+          "nominal GEO longitudes are used (give a TLE file, e.g. a CelesTrak snapshot, for "
+          "the real positions)")
     when = res.at
 for warning in res.warnings:
     print("  warning:", warning[:160])
