@@ -552,6 +552,24 @@ class _OrbitModel(Protocol):
     def perigee(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per satellite: perigee radius [km], perigee angular rate [rad/s], revs/day."""
 
+    def acceleration(self, s: int, t_s: np.ndarray, r: np.ndarray, v: np.ndarray
+                     ) -> np.ndarray:
+        """Earth-fixed acceleration [km/s²] (n, 3), for the rate of the elevation rate."""
+
+
+def _earth_fixed_gravity(r: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Point-mass gravity seen from the rotating Earth: ``-mu r/|r|³ - 2 w×v - w×(w×r)``.
+
+    J2 and drag (< 0.2 % of it in LEO) are left out: the result only steers Newton steps
+    towards a culmination and estimates their error, it never sets a time by itself.
+    """
+    r3 = np.einsum("ij,ij->i", r, r) ** 1.5
+    w = _EARTH_RATE_RAD_S
+    acc = -_MU_KM3_S2 * r / r3[:, None]
+    acc[:, 0] += 2.0 * w * v[:, 1] + w * w * r[:, 0]
+    acc[:, 1] += -2.0 * w * v[:, 0] + w * w * r[:, 1]
+    return acc
+
 
 class _Sgp4Orbits:
     """Element sets propagated with sgp4, then turned Earth-fixed (GMST 1982 on UT1)."""
@@ -582,6 +600,10 @@ class _Sgp4Orbits:
             r_itrs[~ok] = np.nan
             v_itrs[~ok] = np.nan
         return r_itrs, v_itrs, ok
+
+    def acceleration(self, s: int, t_s: np.ndarray, r: np.ndarray, v: np.ndarray
+                     ) -> np.ndarray:
+        return _earth_fixed_gravity(r, v)
 
     def perigee(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rp = np.empty(self.n_sats)
@@ -638,13 +660,16 @@ class _Geometry:
         self.failed = 0
         self.evaluations = 0
 
-    def states(self, sat: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """ITRS positions and velocities for items; NaN where sgp4 failed."""
+    def states(self, sat: np.ndarray, t: np.ndarray, *, acceleration: bool = False
+               ) -> tuple[np.ndarray, ...]:
+        """ITRS positions and velocities (and accelerations) for items; NaN where sgp4
+        failed."""
         n = t.size
         r = np.empty((n, 3))
         v = np.empty((n, 3))
+        acc = np.empty((n, 3)) if acceleration else None
         if n == 0:
-            return r, v
+            return (r, v, acc) if acceleration else (r, v)
         self.evaluations += n
         order = np.argsort(sat, kind="stable")
         ss = sat[order]
@@ -656,8 +681,10 @@ class _Geometry:
             ri, vi, ok = self.orbits.state(int(ss[a]), t[idx])
             r[idx] = ri
             v[idx] = vi
+            if acc is not None:
+                acc[idx] = self.orbits.acceleration(int(ss[a]), t[idx], ri, vi)
             self.failed += int(ok.size - np.count_nonzero(ok))
-        return r, v
+        return (r, v, acc) if acceleration else (r, v)
 
     def mask_deg(self, sta: np.ndarray, az_deg: np.ndarray) -> np.ndarray:
         out = self.scalar[sta]
@@ -667,18 +694,25 @@ class _Geometry:
                 out[sel] = self.masks[j].elevation_deg(az_deg[sel])
         return out
 
-    def look(self, sat: np.ndarray, sta: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
-        """Look angles and rates (see :func:`_look_angles`) plus ``margin = el - mask``."""
-        r, v = self.states(sat, t)
-        out = _look_angles(r, v, self.st.pos[sta], self.st.east[sta], self.st.north[sta],
+    def look(self, sat: np.ndarray, sta: np.ndarray, t: np.ndarray,
+             state: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+             ) -> dict[str, np.ndarray]:
+        """Look angles and rates (see :func:`_look_angles`) plus ``margin = el - mask``.
+
+        ``state`` (r, v, acc) skips the propagation; the result also carries the state
+        (``r``, ``v``, ``acc``).
+        """
+        r, v, acc = self.states(sat, t, acceleration=True) if state is None else state
+        out = _look_angles(r, v, acc, self.st.pos[sta], self.st.east[sta], self.st.north[sta],
                            self.st.up[sta])
         out["margin"] = out["el"] - self.mask_deg(sta, out["az"])
+        out.update(r=r, v=v, acc=acc)
         return out
 
-    def look_cross(self, sat: np.ndarray, sta: np.ndarray, t: np.ndarray
+    def look_cross(self, sat: np.ndarray, sta: np.ndarray, t: np.ndarray, state=None
                    ) -> dict[str, np.ndarray]:
         """For rises and sets: ``f = el - mask`` [deg], ``df`` its rate [deg/s]."""
-        out = self.look(sat, sta, t)
+        out = self.look(sat, sta, t, state)
         out["f"] = out["margin"]
         # An azimuth-dependent mask moves under the satellite: no simple slope, so no
         # Newton steps there (the solver falls back to regula falsi).
@@ -688,24 +722,23 @@ class _Geometry:
         out["df"] = df
         return out
 
-    def look_rate(self, sat: np.ndarray, sta: np.ndarray, t: np.ndarray
+    def look_rate(self, sat: np.ndarray, sta: np.ndarray, t: np.ndarray, state=None
                   ) -> dict[str, np.ndarray]:
         """For culminations: ``f`` = the elevation-rate numerator, ``df`` its rate."""
-        out = self.look(sat, sta, t)
+        out = self.look(sat, sta, t, state)
         out["f"] = out["rate"]
         out["df"] = out["drate"]
         return out
 
 
-def _look_angles(r, v, pos, east, north, up) -> dict[str, np.ndarray]:
+def _look_angles(r, v, acc, pos, east, north, up) -> dict[str, np.ndarray]:
     """Per-item look angles and their rates; every argument has shape (n, 3).
 
-    Returns ``el`` and ``az`` [deg], ``eldot`` (d el/dt) [deg/s], ``rate`` and ``drate``.
+    Returns ``el`` and ``az`` [deg], their rates ``eldot`` and ``azdot`` [deg/s], ``rate``
+    and ``drate``.
     ``rate`` is ``N = u·v - (u·ρ)(ρ·v)/ρ²`` [km/s], which equals ``ρ cos(el) d(el)/dt``:
     it has the sign of the elevation rate and stays smooth through the zenith, so
-    culminations are its zeros. ``drate`` is dN/dt [km/s²] with the acceleration of a
-    point mass seen from the rotating Earth (gravity, Coriolis, centrifugal); J2 and drag
-    (< 0.2 % of it) only slow Newton's convergence a little, they do not bias the root.
+    culminations are its zeros. ``drate`` is dN/dt [km/s²] from the acceleration ``acc``.
     """
     rho = r - pos
     rho2 = np.einsum("ij,ij->i", rho, rho)
@@ -719,24 +752,22 @@ def _look_angles(r, v, pos, east, north, up) -> dict[str, np.ndarray]:
     uv = np.einsum("ij,ij->i", v, up)
     rv = np.einsum("ij,ij->i", rho, v)
     rate = uv - u * rv / rho2
-    # acceleration in the Earth-fixed frame: -mu r/|r|^3 - 2 w x v - w x (w x r)
-    r3 = np.einsum("ij,ij->i", r, r) ** 1.5
-    w = _EARTH_RATE_RAD_S
-    acc = -_MU_KM3_S2 * r / r3[:, None]
-    acc[:, 0] += 2.0 * w * v[:, 1] + w * w * r[:, 0]
-    acc[:, 1] += -2.0 * w * v[:, 0] + w * w * r[:, 1]
     ua = np.einsum("ij,ij->i", acc, up)
     ra = np.einsum("ij,ij->i", rho, acc)
     vv = np.einsum("ij,ij->i", v, v)
     drate = ua - (uv * rv + u * (vv + ra)) / rho2 + 2.0 * u * rv * rv / (rho2 * rho2)
+    e = np.einsum("ij,ij->i", rho, east)
+    nn = np.einsum("ij,ij->i", rho, north)
     with np.errstate(divide="ignore", invalid="ignore"):
         eldot = np.degrees(rate / (rng * cos_el))
-    return {"el": el, "az": az, "rate": rate, "drate": drate, "eldot": eldot}
+        azdot = np.degrees((nn * np.einsum("ij,ij->i", v, east)
+                            - e * np.einsum("ij,ij->i", v, north)) / (e * e + nn * nn))
+    return {"el": el, "az": az, "rate": rate, "drate": drate, "eldot": eldot, "azdot": azdot}
 
 
 # --------------------------------------------------------------------------- root finding
 
-_KEYS = ("el", "az", "rate", "drate", "f", "df", "margin", "eldot")
+_KEYS = ("el", "az", "rate", "drate", "f", "df", "margin", "eldot", "azdot")
 
 
 def _hermite_root(a, b, fa, fb, da, db) -> np.ndarray:
@@ -778,6 +809,8 @@ def _solve(
     tol_s: float,
     prefer: str,
     guess: np.ndarray | None = None,
+    da: np.ndarray | None = None,
+    db: np.ndarray | None = None,
     max_iter: int = 100,
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Sign changes of ``evaluate(...)["f"]`` on brackets ``[a, b]``, all at once.
@@ -791,9 +824,11 @@ def _solve(
 
     An item is done when its bracket is at most ``tol_s`` wide (the evaluated end with
     the smaller ``|f|``, or for ``prefer="el"`` the higher elevation, is reported), or
-    when a Newton step from an evaluated point is shorter than ``tol_s`` (the stepped
-    point is reported, with the look angles of the point it stepped from: one Newton
-    step from within ``tol_s`` leaves an error of order ``tol_s**2 f''/f'``).
+    after a Newton step ``s`` that cannot leave an error above ``tol_s / 10``: one
+    Newton step leaves ``|f''| s² / (2 |f'|)``, with ``f''`` taken from the derivatives
+    at the last two points (the bracket end nearest the first guess, from ``da``/``db``),
+    and ``|s|`` is also kept under ``20 tol_s``. The stepped point is reported with the
+    look angles of the state carried along the step (no new propagation).
 
     ``f >= 0`` counts as one side; NaN (failed propagation) as the other.
     """
@@ -812,6 +847,13 @@ def _solve(
     done_t = np.full(n, np.nan)
     done_aux = {k: np.full(n, np.nan) for k in _KEYS}
     x_next = np.full(n, np.nan) if guess is None else np.asarray(guess, dtype=float).copy()
+    # the last point with a known derivative, for the curvature estimate
+    da = np.full(n, np.nan) if da is None else np.asarray(da, dtype=float)
+    db = np.full(n, np.nan) if db is None else np.asarray(db, dtype=float)
+    near_a = np.abs(np.nan_to_num(x_next, nan=np.inf) - a) <= np.abs(
+        np.nan_to_num(x_next, nan=np.inf) - b)
+    x_ref = np.where(near_a, a, b)
+    d_ref = np.where(near_a, da, db)
     active = np.arange(n)
     for _ in range(max_iter):
         if active.size == 0:
@@ -848,15 +890,29 @@ def _solve(
         for k in _KEYS:
             aux_a[k][ia] = res[k][same_as_a]
             aux_b[k][ib] = res[k][~same_as_a]
+        dfx = res["df"]
         with np.errstate(divide="ignore", invalid="ignore"):
-            step = -fx / res["df"]
+            step = -fx / dfx
+            curv = (dfx - d_ref[active]) / (x - x_ref[active])
+            err = np.abs(curv) * step * step / (2.0 * np.abs(dfx))
+        x_ref[active] = x
+        d_ref[active] = dfx
         newton = x + step
         inside = np.isfinite(newton) & (newton >= a[active]) & (newton <= b[active])
-        converged = inside & (np.abs(step) < tol_s)
+        converged = inside & ((np.abs(step) < tol_s)
+                              | ((err < 0.1 * tol_s) & (np.abs(step) < 20.0 * tol_s)))
         ic = active[converged]
-        done_t[ic] = newton[converged]
-        for k in _KEYS:
-            done_aux[k][ic] = res[k][converged]
+        if ic.size:
+            done_t[ic] = newton[converged]
+            # look angles at the stepped point from the state carried along the step
+            # (r + v s + a s²/2: ~0.1 m over the longest accepted step), not from the
+            # angles' own rates, which fail near the zenith
+            sc = step[converged][:, None]
+            r_c, v_c, a_c = res["r"][converged], res["v"][converged], res["acc"][converged]
+            moved = evaluate(sat[ic], sta[ic], newton[converged],
+                             (r_c + v_c * sc + 0.5 * a_c * sc * sc, v_c + a_c * sc, a_c))
+            for k in _KEYS:
+                done_aux[k][ic] = moved[k]
         x_next[active] = np.where(inside, newton, np.nan)
         # a Newton step that lands where a bracket end already is gains nothing
         keep = ~converged & ((b[active] - a[active]) > tol_s)
@@ -994,7 +1050,9 @@ class _Search:
                 jj, kk, seg = jj[keep], kk[keep], seg[keep]
             if kk.size == 0:
                 continue
-            look = _look_angles(r[kk], v[kk], st.pos[jj], st.east[jj], st.north[jj], st.up[jj])
+            acc = self.orbits.acceleration(s, tg[kk], r[kk], v[kk])
+            look = _look_angles(r[kk], v[kk], acc, st.pos[jj], st.east[jj], st.north[jj],
+                                st.up[jj])
             look.update(sat=np.full(kk.size, s), sta=jj, seg=seg, t=tg[kk],
                         margin=look["el"] - scan_mask[jj], hidden=np.ones(kk.size, dtype=bool))
             parts.append(look)
@@ -1073,7 +1131,8 @@ class _Search:
             guess = _hermite_root(t[ia], t[ib], rate[ia], rate[ib], drate[ia], drate[ib])
             te, aux = _solve(self.geo.look_rate, sm["sat"][idx], sm["sta"][idx], t[ia], t[ib],
                              rate[ia], rate[ib], CULMINATION_TOLERANCE_S,
-                             prefer="el" if want_max else "absf", guess=guess)
+                             prefer="el" if want_max else "absf", guess=guess, da=drate[ia],
+                             db=drate[ib])
             fe = aux["margin"]
             crosses = fe >= 0 if want_max else fe < 0
             if not crosses.any():
@@ -1103,7 +1162,8 @@ class _Search:
         sat, sta = br["sat"].astype(int), br["sta"].astype(int)
         guess = _hermite_root(br["a"], br["b"], br["fa"], br["fb"], br["da"], br["db"])
         t, aux = _solve(self.geo.look_cross, sat, sta, br["a"], br["b"], br["fa"], br["fb"],
-                        RISE_SET_TOLERANCE_S, prefer="absf", guess=guess)
+                        RISE_SET_TOLERANCE_S, prefer="absf", guess=guess, da=br["da"],
+                        db=br["db"])
         up = br["fa"] < 0  # below -> above is a rise
         for kind, sel in ((1, up), (-1, ~up)):
             self._events.append(_event(sat[sel], sta[sel], t[sel], kind, False,
@@ -1196,11 +1256,12 @@ class _Search:
         s_p = np.concatenate((pi[solve], bare)).astype(int)
         cand = [(c["t"], c["el"], c["az"], pi)]
         if s_a.size:
-            guess = _hermite_root(s_a, s_b, s_ra, s_rb,
-                                  np.concatenate((da[solve], p["rise_drate"][bare])),
-                                  np.concatenate((db[solve], p["set_drate"][bare])))
+            s_da = np.concatenate((da[solve], p["rise_drate"][bare]))
+            s_db = np.concatenate((db[solve], p["set_drate"][bare]))
+            guess = _hermite_root(s_a, s_b, s_ra, s_rb, s_da, s_db)
             t, aux = _solve(self.geo.look_rate, p["sat"][s_p], p["sta"][s_p], s_a, s_b, s_ra,
-                            s_rb, CULMINATION_TOLERANCE_S, prefer="el", guess=guess)
+                            s_rb, CULMINATION_TOLERANCE_S, prefer="el", guess=guess, da=s_da,
+                            db=s_db)
             cand.append((t, aux["el"], aux["az"], s_p))
         ct, cel, caz, cp = (np.concatenate(x) for x in zip(*cand, strict=True))
         cp = cp.astype(int)

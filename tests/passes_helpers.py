@@ -84,6 +84,9 @@ class CircularOrbits:
     def perigee(self):
         return self.radius.copy(), self.rate.copy(), self.rate * 86400.0 / (2 * math.pi)
 
+    def acceleration(self, s, t_s, r, v):
+        return -self.rate[s] ** 2 * r  # uniform circular motion, no rotating frame
+
     def analytic(self, s: int, mask_deg: float) -> tuple[float, float, float, float]:
         """Rise, culmination and set times [s], and the maximum elevation [deg]."""
         r = self.radius[s]
@@ -125,6 +128,11 @@ class ScriptedTrack:
         r = self.pos + self.range * self._dir(t)
         v = self.range * (self._dir(t + h) - self._dir(t - h)) / (2 * h)
         return r, v, np.ones(t.size, dtype=bool)
+
+    def acceleration(self, s, t_s, r, v):
+        t = np.asarray(t_s, dtype=float)
+        h = 1e-2
+        return self.range * (self._dir(t + h) - 2 * self._dir(t) + self._dir(t - h)) / h**2
 
     def perigee(self):
         rate = math.sqrt(MU / self.step_radius**3)
