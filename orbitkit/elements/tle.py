@@ -356,6 +356,10 @@ class _Scan:
     zero_prefix: bool = False  # some name line starts with "0 "
     duplicates: bool = False  # some pairs share catalogue number and epoch
     cospar: list[str | None] | None = None  # designator of each pair as YYYY-NNNP
+    norads: list[int] | None = None  # catalogue number of each pair
+    firsts: list[int] | None = None  # line number of each record's first line
+    seconds: list[int] | None = None  # index of line 2 of each pair
+    firsts_changed: bool = False  # a name was attached later (names/firsts disagree)
 
 
 # Alpha-5 lead character -> value of the ten-thousands (blank and digits as themselves).
@@ -387,7 +391,7 @@ def _shapes_ok(np, block, kind: int):
     return np.array(ok, dtype=bool)
 
 
-def _prescan(text: str, np) -> _Scan:
+def _prescan(text: str, np, off: int = 0) -> _Scan:
     """Vectorised first look at the ``'\n'``-separated lines of ``text``.
 
     Finds every pair of lines that is clean: exactly 69 columns each, numbered 1 and 2,
@@ -488,12 +492,15 @@ def _prescan(text: str, np) -> _Scan:
     uncovered = np.flatnonzero(~covered).tolist()
     # Duplicates (same catalogue number and epoch): one sortable integer per pair.
     lead = np.frombuffer(_LEAD_VALUE, dtype=np.uint8)[b1[:, 2]].astype(np.int64)
-    key = (lead * 10000 + number(b1, (4, 5, 6, 7))) * 100 + yy
+    norads = lead * 10000 + number(b1, (4, 5, 6, 7))
+    key = norads * 100 + yy
     key = (key * 1000 + day) * 100_000_000 + number(b1, range(25, 33))
     key.sort()
     duplicates = bool((key[1:] == key[:-1]).any())
+    firsts = np.where(names_arr >= 0, names_arr, cand) + off  # as 1-based line numbers
     return _Scan(pairs, names_arr.tolist(), uncovered, zero_prefix, duplicates,
-                 _cospar_ids(np, b1[:, 9:17]))
+                 _cospar_ids(np, b1[:, 9:17]), norads.tolist(), firsts.tolist(),
+                 (cand + 1).tolist())
 
 
 def _cospar_ids(np, desig) -> list[str | None]:
@@ -787,7 +794,6 @@ _new_object = object.__new__
 _set_attr = object.__setattr__
 _from_timestamp = datetime.fromtimestamp
 _twoline2rv = Satrec.twoline2rv
-_GET_SATNUM = attrgetter("satnum")
 _GET_ERROR = attrgetter("error")
 
 
@@ -1000,7 +1006,7 @@ def _parse_all(text: str, path: str, source: str, off: int):
         import numpy as np
     except ImportError:  # pragma: no cover - numpy is normally installed
         np = None
-    scan = _prescan(text, np) if np is not None else _Scan([], [], list(range(count)))
+    scan = _prescan(text, np, off) if np is not None else _Scan([], [], list(range(count)))
     pairs, names = scan.pairs, scan.names
     extra_sets: list[tuple[int, ElementSet]] = []
     errors: list[tuple[int, ElementParseError]] = []
@@ -1023,6 +1029,7 @@ def _parse_all(text: str, path: str, source: str, off: int):
             donate = _walk(lines, lo, hi, path, off, source, extra_sets, errors, takes_name)
             if donate is not None:
                 names[n] = donate
+                scan.firsts_changed = True
     sets = _build_many(lines, scan, path, off, source, errors)
     if extra_sets:
         starts = [names[n] if names[n] >= 0 else i for n, i in enumerate(pairs)]
@@ -1092,15 +1099,19 @@ def _build_many(lines, scan: _Scan, path, off, source, errors) -> list:
         return []
     getline = lines.__getitem__
     line1s = list(map(getline, pairs))
-    line2s = list(map(getline, [i + 1 for i in pairs]))
+    line2s = list(map(getline, scan.seconds))
     satrecs = list(map(_twoline2rv, line1s, line2s))
-    norads = list(map(_GET_SATNUM, satrecs))
+    norads = scan.norads
     lines.append("")  # index -1 now reads an empty name
     names = list(map(str.strip, map(getline, scan.names)))
     lines.pop()
     if scan.zero_prefix:
         names = [_clean_name(n) for n in names]
-    firsts = [k + off if k >= 0 else i + off for k, i in zip(scan.names, pairs, strict=True)]
+    if scan.firsts_changed:
+        firsts = [k + off if k >= 0 else i + off for k, i in zip(scan.names, pairs,
+                                                                 strict=True)]
+    else:
+        firsts = scan.firsts
     values = [
         {"norad_id": a, "name": b, "satrec": c, "source": source, "cospar_id": g,
          "line1": d, "line2": e, "_path": path, "_line": f}
