@@ -362,15 +362,20 @@ def _leap_table() -> tuple[np.ndarray, np.ndarray]:
 def leap_seconds(jd: np.ndarray, fr: np.ndarray) -> np.ndarray:
     """TAI - UTC in seconds at UTC two-part Julian dates (skyfield's bundled table).
 
-    Before 1972 the table's first value is used (orbitkit does not model the pre-1972
-    rubber seconds).
+    The table starts with the leap of 1972-07-01; before it TAI - UTC is one second less
+    (10 s, its value since 1972-01-01), as in skyfield. Earlier dates get 10 s too:
+    orbitkit does not model the pre-1972 rubber seconds.
     """
     dates, offsets = _leap_table()
     total = np.asarray(jd, dtype=np.float64) + np.asarray(fr, dtype=np.float64)
     # A new offset applies from its date's midnight on: side="right" puts a time
     # exactly at the midnight after the leap into the new interval.
-    index = np.searchsorted(dates, total, side="right") - 1
-    return offsets[np.clip(index, 0, len(offsets) - 1)]
+    return _offset_at(np.searchsorted(dates, total, side="right") - 1, offsets)
+
+
+def _offset_at(index: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    # index -1: before the first tabulated leap, each of which adds one second
+    return np.where(index < 0, offsets[0] - 1.0, offsets[np.clip(index, 0, len(offsets) - 1)])
 
 
 def _tai_minus_utc_from_tai(jd_tai: np.ndarray, fr_tai: np.ndarray) -> np.ndarray:
@@ -378,7 +383,7 @@ def _tai_minus_utc_from_tai(jd_tai: np.ndarray, fr_tai: np.ndarray) -> np.ndarra
     # In TAI each change happens at (UTC midnight + new offset).
     total = np.asarray(jd_tai) + np.asarray(fr_tai)
     index = np.searchsorted(dates + offsets / DAY_S, total, side="right") - 1
-    return offsets[np.clip(index, 0, len(offsets) - 1)]
+    return _offset_at(index, offsets)
 
 
 def _skyfield_time_from_utc(jd: np.ndarray, fr: np.ndarray) -> Time:
