@@ -46,6 +46,18 @@ def test_example_docstring_teaches(script: Path):
     assert "try" in lowered, f"{script.name}: end with a question to try next"
 
 
+@pytest.mark.parametrize("script", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_is_in_the_gallery(script: Path):
+    """examples/README.md shows every script with its image, each image at most 200 KB
+    (rebuild them with ``python docs/gallery/make_gallery.py``)."""
+    readme = (REPO / "examples" / "README.md").read_text(encoding="utf-8")
+    assert f"({script.name})" in readme, f"{script.name} has no entry in examples/README.md"
+    image = REPO / "docs" / "gallery" / f"{script.stem}.png"
+    assert image.is_file(), f"{image.relative_to(REPO)} is missing"
+    assert f"../docs/gallery/{image.name}" in readme, f"the gallery does not show {image.name}"
+    assert image.stat().st_size <= 200 * 1024, f"{image.name} is over 200 KB"
+
+
 def _run_example(script: Path, folder: Path, *args: str) -> None:
     """Run one script in ``folder`` offline; assert exit 0 and at least one new .png."""
     env = dict(os.environ)  # the autouse fixture already set ORBITKIT_OFFLINE and the dirs
