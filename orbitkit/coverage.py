@@ -1248,28 +1248,18 @@ def compute_coverage(
         return sink.summary(index)
 
     n_workers = workers or _default_workers()
-    results: list[_TileSummary] = []
-    if n_workers > 1 and len(tiles) > 1:
-        with ThreadPoolExecutor(max_workers=n_workers) as pool:
-            for i, res in enumerate(pool.map(run, tiles)):
-                results.append(res)
-                if progress:
-                    progress(i + 1, len(tiles))
-    else:
-        for i, index in enumerate(tiles):
-            results.append(run(index))
-            if progress:
-                progress(i + 1, len(tiles))
-
-    maps: dict[str, np.ndarray] = {}
-    for key in _POINT_FIELDS:
-        if key in results[0].per_point:
-            flat = np.empty(grid.n_points, dtype=results[0].per_point[key].dtype)
-            for res in results:
-                flat[res.index] = res.per_point[key]
-            maps[key] = flat.reshape(grid.shape)
+    # tile results are merged as they arrive and dropped, so memory does not grow with the
+    # number of tiles (a 0.25-degree world has thousands)
+    flat: dict[str, np.ndarray] = {}
     tot: dict[str, float] = {}
-    for res in results:
+    hist = np.zeros(_HIST_BINS, dtype=np.int64)
+
+    def merge(res: _TileSummary) -> None:
+        nonlocal hist
+        for key, values in res.per_point.items():
+            if key not in flat:
+                flat[key] = np.empty(grid.n_points, dtype=values.dtype)
+            flat[key][res.index] = values
         for k, v in res.totals.items():
             if k == "min_visible":
                 tot[k] = min(tot.get(k, v), v)
@@ -1277,7 +1267,20 @@ def compute_coverage(
                 tot[k] = max(tot.get(k, v), v)
             else:
                 tot[k] = tot.get(k, 0.0) + v
-    hist = np.sum([res.hist for res in results], axis=0)
+        hist += res.hist
+
+    if n_workers > 1 and len(tiles) > 1:
+        with ThreadPoolExecutor(max_workers=n_workers) as pool:
+            for i, res in enumerate(pool.map(run, tiles)):
+                merge(res)
+                if progress:
+                    progress(i + 1, len(tiles))
+    else:
+        for i, index in enumerate(tiles):
+            merge(run(index))
+            if progress:
+                progress(i + 1, len(tiles))
+    maps = {key: flat[key].reshape(grid.shape) for key in _POINT_FIELDS if key in flat}
     n_pe = tot["n_point_epochs"]
     n_dop = tot["n_dop"]
     summary: dict[str, Any] = {

@@ -217,3 +217,31 @@ def test_wang_2019_region_meo_alone_vs_full_constellation(bds3_sets, bds3_positi
     improvement = 1 - full["mean_pdop"] / meo_only["mean_pdop"]
     assert 0.12 <= improvement <= 0.30
     assert full["pdop_availability"] == 1.0
+
+
+def test_multi_constellation_four_clocks_against_reference(tle_dir):
+    """BeiDou+GPS+Galileo+GLONASS (2021 'gnss' snapshot), one clock each, vs float64 inv."""
+    from coverage_reference import reference_summary
+
+    from orbitkit.propagate import propagate
+
+    names = ("BeiDou", "GPS", "Galileo", "GLONASS")
+    sets = cf.read_tles(tle_dir / "celestrak-gnss-2021-02-03.txt",
+                        lambda n: cv.classify_constellation(n) is not None)
+    groups = np.array([names.index(cv.classify_constellation(es.name)) for es in sets])
+    assert all((groups == g).sum() >= 20 for g in range(4))
+    t = [cf.START.replace(year=2021, month=2, day=3) + k * (cf.times()[1] - cf.times()[0]) * 6
+         for k in range(4)]
+    eph = propagate(sets, t)
+    r, ok = eph.r_itrs_km, eph.ok
+    keep = ok.all(axis=1)
+    r, groups = r[keep], groups[keep]
+    grid = cv.make_grid("global", 15.0)
+    got = cv.compute_coverage(r, t, grid, mask_deg=10.0, groups=groups, group_names=names)
+    want = reference_summary(r, grid.lat_deg, grid.lon_deg, 10.0, groups=groups)
+    s = got.summary
+    assert s["mean_visible"] == pytest.approx(want["mean_visible"], rel=1e-9)
+    assert s["mean_pdop"] == pytest.approx(want["mean_pdop"], rel=1e-4)
+    assert s["mean_visible"] > 30  # four constellations: 30+ satellites in view
+    single = cv.compute_coverage(r, t, grid, mask_deg=10.0).summary
+    assert single["mean_pdop"] < s["mean_pdop"]  # three extra clocks cost a little geometry
