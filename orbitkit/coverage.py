@@ -37,7 +37,6 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -1270,6 +1269,8 @@ def compute_coverage(
         hist += res.hist
 
     if n_workers > 1 and len(tiles) > 1:
+        from concurrent.futures import ThreadPoolExecutor  # only when threads are used
+
         with ThreadPoolExecutor(max_workers=n_workers) as pool:
             for i, res in enumerate(pool.map(run, tiles)):
                 merge(res)
