@@ -210,20 +210,19 @@ def elements_from_state(mu: float, r: ArrayLike, v: ArrayLike) -> KeplerElements
         raan = 0.0
         n = np.array([1.0, 0.0, 0.0])
         nn = 1.0
+    # Angles from atan2 of (sine, cosine) measured about h: acos loses half the digits near
+    # 0 and pi, which shows as metre-level round-trip errors on near-circular orbits.
+    h_hat = h / hn
+
+    def angle(from_vec: np.ndarray, to_vec: np.ndarray) -> float:
+        return math.atan2(float(np.cross(from_vec, to_vec) @ h_hat), float(from_vec @ to_vec))
+
     if e > tiny:
-        argp = math.acos(max(-1.0, min(1.0, float(n @ e_vec) / (nn * e))))
-        # The periapsis is "below" the node line when e points into the southern half
-        # (measured about h, which also works for equatorial orbits).
-        if float(np.cross(n, e_vec) @ h) < 0:
-            argp = 2 * math.pi - argp
-        nu = math.acos(max(-1.0, min(1.0, float(e_vec @ r) / (e * rn))))
-        if float(r @ v) < 0:
-            nu = 2 * math.pi - nu
+        argp = angle(n, e_vec) % (2 * math.pi)
+        nu = angle(e_vec, r) % (2 * math.pi)
     else:
         argp = 0.0
-        nu = math.acos(max(-1.0, min(1.0, float(n @ r) / (nn * rn))))
-        if float(np.cross(n, r) @ h) < 0:
-            nu = 2 * math.pi - nu
+        nu = angle(n, r) % (2 * math.pi)
     return KeplerElements(a, e, inc, raan, argp, nu, p)
 
 
