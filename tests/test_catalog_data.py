@@ -95,7 +95,8 @@ def test_file_name_is_key_and_keys_unique(systems):
 
 def test_system_required_fields(systems):
     for fname, s in systems.items():
-        for k in ("key", "name", "name_zh", "category", "operator", "description", "source", "elements"):
+        for k in ("key", "name", "name_zh", "category", "operator", "description", "source",
+                  "elements"):
             assert isinstance(s.get(k), str) and s[k].strip(), (fname, k)
         assert "\n" not in s["description"], fname
         assert s["category"] in CATEGORIES, fname
