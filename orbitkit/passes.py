@@ -69,6 +69,7 @@ __all__ = [
     "coarse_step_s",
     "find_passes",
     "pass_records",
+    "PASS_KEYS",
     "is_geosynchronous",
     "RISE_SET_TOLERANCE_S",
     "CULMINATION_TOLERANCE_S",
@@ -411,6 +412,12 @@ class PassSearch:
         """``[p.to_dict() for p in self.passes]``, fast: formatted from arrays in bulk."""
         if self._passes is not None:
             return pass_records(self._passes)
+        return [dict(zip(PASS_KEYS, row, strict=True)) for row in self.rows()]
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        """The values of :meth:`records` as tuples, in the order of :data:`PASS_KEYS`."""
+        if self._passes is not None:
+            return [tuple(d.values()) for d in pass_records(self._passes)]
         t = self._table
         base = np.datetime64(self.start_utc.astimezone(UTC).replace(tzinfo=None), "us")
 
@@ -428,7 +435,7 @@ class PassSearch:
                 num(t["max_el"]), num(t["max_az"]), iso(t["set"]), num(t["set_az"]),
                 num(t["set"] - t["rise"]), list(t["visible"]),
                 t["start_cut"].tolist(), t["end_cut"].tolist())
-        return [dict(zip(_PASS_KEYS, row, strict=True)) for row in zip(*cols, strict=True)]
+        return list(zip(*cols, strict=True))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -443,7 +450,8 @@ class PassSearch:
         }
 
 
-_PASS_KEYS = ("norad_id", "name", "station", "rise_utc", "rise_az_deg", "max_utc",
+#: Keys of :meth:`Pass.to_dict`, in order (the CSV columns).
+PASS_KEYS = ("norad_id", "name", "station", "rise_utc", "rise_az_deg", "max_utc",
               "max_elevation_deg", "max_az_deg", "set_utc", "set_az_deg", "duration_s",
               "visible", "starts_before_window", "ends_after_window")
 
@@ -773,8 +781,9 @@ _KEYS = ("el", "az", "rate", "drate", "f", "df", "margin", "eldot", "azdot")
 def _hermite_root(a, b, fa, fb, da, db) -> np.ndarray:
     """Root in [a, b] of the cubic with values fa, fb and slopes da, db at the ends.
 
-    A first guess for the refinement (no propagation): 40 bisections of the cubic.
-    NaN where the slopes are unknown.
+    A first guess for the refinement (no propagation): 24 bisections of the cubic, which
+    place it within 1e-7 of the bracket (0.03 ms of a 300 s step). NaN where the slopes
+    are unknown.
     """
     h = b - a
     ma, mb = da * h, db * h
@@ -788,7 +797,7 @@ def _hermite_root(a, b, fa, fb, da, db) -> np.ndarray:
         return ((2 * s3 - 3 * s2 + 1) * fa + (s3 - 2 * s2 + s) * ma
                 + (-2 * s3 + 3 * s2) * fb + (s3 - s2) * mb)
 
-    for _ in range(40):
+    for _ in range(24):
         m = 0.5 * (lo + hi)
         same = (cubic(m) >= 0) == sign_lo
         lo = np.where(same, m, lo)

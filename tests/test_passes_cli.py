@@ -87,6 +87,12 @@ def test_done_when_process_matches_skyfield(active_2026):
     assert "days after the element epoch" in proc.stderr  # old elements are warned about
 
 
+def test_csv_columns_are_the_pass_keys():
+    from orbitkit.passes import PASS_KEYS
+
+    assert PASS_COLUMNS == PASS_KEYS
+
+
 def test_json_csv_and_table_agree(capsys, small_file):
     common = ["passes", "48274,49008", "--station", BEIJING, "--station", "beijing",
               "--start", START, "--days", "1", "--min-elevation-deg", "10",

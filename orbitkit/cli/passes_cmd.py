@@ -14,6 +14,9 @@ of passes: listed after the passes in the table and in JSON (objects with
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import json
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -22,8 +25,6 @@ from typing import Any
 from orbitkit.cli.common import (
     add_elements_options,
     add_format_option,
-    emit_csv,
-    emit_json,
     emit_table,
     info,
     positive_float,
@@ -32,7 +33,8 @@ from orbitkit.cli.common import (
 )
 from orbitkit.errors import UserError
 
-#: CSV columns: the keys of :meth:`orbitkit.passes.Pass.to_dict`, in order.
+#: CSV columns: the keys of :meth:`orbitkit.passes.Pass.to_dict`, in order (a literal, so
+#: that building the parser does not import the pass search; a test keeps them equal).
 PASS_COLUMNS = ("norad_id", "name", "station", "rise_utc", "rise_az_deg", "max_utc",
                 "max_elevation_deg", "max_az_deg", "set_utc", "set_az_deg", "duration_s",
                 "visible", "starts_before_window", "ends_after_window")
@@ -131,9 +133,9 @@ def run(args: argparse.Namespace) -> int:
         warn("some element sets are nominal design orbits: their passes are illustrative")
 
     if args.format == "json":
-        emit_json(result.records() + [v.to_dict() for v in result.intervals])
+        _write_json(result.records() + [v.to_dict() for v in result.intervals])
     elif args.format == "csv":
-        emit_csv(PASS_COLUMNS, ([d[k] for k in PASS_COLUMNS] for d in result.records()))
+        _write_csv(result.rows())
     elif args.format == "ics":
         from orbitkit.ical import passes_to_ical
 
@@ -149,6 +151,23 @@ def run(args: argparse.Namespace) -> int:
         plot_timeline(result, out)
         info(f"wrote {out}")
     return 0
+
+
+# A week of passes over many stations is tens of thousands of rows: the text is built in
+# memory and written in one call, as common.emit_json/emit_csv would write it row by row
+# (one system call per row when stdout is unbuffered, e.g. PYTHONUNBUFFERED=1).
+
+
+def _write_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def _write_csv(rows: list[tuple[Any, ...]]) -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(PASS_COLUMNS)
+    writer.writerows(rows)
+    sys.stdout.write(buf.getvalue())
 
 
 def _table(result: Any) -> None:
