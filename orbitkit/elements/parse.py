@@ -207,8 +207,10 @@ def parse_text(
     """
     if source not in SOURCE_KINDS:
         raise ValueError(f"source must be one of {SOURCE_KINDS}, not {source!r}")
+    raw = None
     if isinstance(text, bytes | bytearray | memoryview):
-        text = decode_element_bytes(bytes(text), path=path)
+        raw = bytes(text)
+        text = decode_element_bytes(raw, path=path)
     elif "\x00" in text:
         raise ElementFileError(
             f"{path} is binary data, not an element file (NUL character at offset "
@@ -216,7 +218,11 @@ def parse_text(
     fmt = format or sniff_format(text, path=path)
     if fmt not in _PARSERS:
         raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
-    sets, errors = _PARSERS[fmt](text, path=path, source=source)
+    if fmt == "tle" and raw is not None and raw.isascii():
+        # The TLE reader works on bytes too; hand over what we have instead of re-encoding.
+        sets, errors = parse_tle_text(text, path=path, source=source, ascii_bytes=raw)
+    else:
+        sets, errors = _PARSERS[fmt](text, path=path, source=source)
     if not sets:
         if errors:
             more = f" ({len(errors) - 1} more bad record(s) after it)" if len(errors) > 1 else ""

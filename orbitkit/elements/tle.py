@@ -312,6 +312,18 @@ class _ShapeCache:
 
     def __init__(self) -> None:
         self.good: dict[int, set[bytes]] = {1: set(), 2: set()}
+        self.pairs: set[bytes] = set()  # line 1 + b"\n" + line 2 shapes
+
+    def check_pair(self, shape: bytes) -> bool:
+        if shape in self.pairs:
+            return True
+        n = TLE_LINE_LENGTH
+        if not (len(shape) == 2 * n + 1 and shape[n] == 10 and self.check(1, shape[:n])
+                and self.check(2, shape[n + 1:])):
+            return False
+        if len(self.pairs) < self.limit:
+            self.pairs.add(shape)
+        return True
 
     def check(self, kind: int, shape: bytes) -> bool:
         if shape in self.good[kind]:
@@ -374,24 +386,25 @@ _WHITESPACE = b" \t\x0b\x0c"
 _DIGITS_TO_9_BYTES = bytes.maketrans(b"0123456789", b"9999999999")
 
 
-def _shapes_ok(np, block, kind: int):
-    """Which rows of ``block`` (lines x 69 bytes) follow the column layout of ``kind``.
+def _pair_shapes_ok(np, block):
+    """Which rows of ``block`` (line 1, ``'\n'``, line 2: 139 bytes) follow the layout.
 
     Each row's shape (digits replaced by ``9``) is looked up in the shape cache; only
-    shapes never seen before are matched against the regular expression. Faster here
-    than checking the columns with numpy, because a file has few distinct shapes.
+    pair shapes never seen before are matched against the two regular expressions.
+    One lookup per *pair* of lines costs less than checking the columns with numpy,
+    because a file has few distinct shapes.
     """
     shapes = np.frombuffer(block.tobytes().translate(_DIGITS_TO_9_BYTES),
-                           dtype=f"S{TLE_LINE_LENGTH}").tolist()
-    good = _SHAPES.good[kind]
+                           dtype=f"S{block.shape[1]}").tolist()
+    good = _SHAPES.pairs
     ok = list(map(good.__contains__, shapes))
     if not all(ok):
-        check = _SHAPES.check
-        ok = [hit or check(kind, shape) for hit, shape in zip(ok, shapes, strict=True)]
+        check = _SHAPES.check_pair
+        ok = [hit or check(shape) for hit, shape in zip(ok, shapes, strict=True)]
     return np.array(ok, dtype=bool)
 
 
-def _prescan(text: str, np, off: int = 0) -> _Scan:
+def _prescan(text: str, np, off: int = 0, data: bytes | None = None) -> _Scan:
     """Vectorised first look at the ``'\n'``-separated lines of ``text``.
 
     Finds every pair of lines that is clean: exactly 69 columns each, numbered 1 and 2,
@@ -404,7 +417,8 @@ def _prescan(text: str, np, off: int = 0) -> _Scan:
     (summing 68 digits in Python costs as much as initialising SGP4 itself).
     """
     # 'replace' keeps one byte per character, so byte offsets equal string offsets.
-    data = text.encode("ascii", "replace")
+    if data is None:
+        data = text.encode("ascii", "replace")
     raw = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(raw == 10)
     nlines = len(ends) + 1
@@ -420,25 +434,23 @@ def _prescan(text: str, np, off: int = 0) -> _Scan:
     if not len(cand):
         return _Scan([], [], list(range(nlines)))
     s1 = starts[cand]
-    s2 = starts[cand + 1]
     # The two lines of every candidate as rows of 69 bytes: every column test below
     # is then a strided view, not a scattered gather over the whole file.
-    windows = np.lib.stride_tricks.sliding_window_view(raw, TLE_LINE_LENGTH)
-    b1 = windows[s1]
-    b2 = windows[s2]
+    # Line 1, its '\n' and line 2 are adjacent: one row of 139 bytes per candidate.
+    pair_len = 2 * TLE_LINE_LENGTH + 1
+    if s1[-1] + pair_len > len(raw):  # a pair at the very end without a final '\n'
+        raw = np.frombuffer(data + b"\n", dtype=np.uint8)
+    block = np.lib.stride_tricks.sliding_window_view(raw, pair_len)[s1]
+    b1 = block[:, :TLE_LINE_LENGTH]
+    b2 = block[:, TLE_LINE_LENGTH + 1:]
     keep = (b1[:, 0] == 49) & (b2[:, 0] == 50)
     keep &= (b1[:, 2:7] == b2[:, 2:7]).all(axis=1)
-    # Checksums: reduceat sums the values between consecutive indices, which are, in
-    # turn, line 1 (wanted), the rest of line 1 (ignored), line 2 (wanted), the rest.
-    values = np.frombuffer(data.translate(_CHK_BYTES), dtype=np.uint8)
-    bounds = np.empty(4 * len(cand), dtype=np.int64)
-    bounds[0::4] = s1
-    bounds[1::4] = s1 + 68
-    bounds[2::4] = s2
-    bounds[3::4] = s2 + 68
-    sums = np.add.reduceat(values, bounds, dtype=np.int32)
-    keep &= sums[0::4] % 10 == b1[:, 68].astype(np.int32) - 48
-    keep &= sums[2::4] % 10 == b2[:, 68].astype(np.int32) - 48
+    # Checksums: translate the rows to digit values ('-' counts 1) and add them up.
+    values = np.frombuffer(block.tobytes().translate(_CHK_BYTES), dtype=np.uint8)
+    values = values.reshape(-1, pair_len)
+    for first, line in ((0, b1), (TLE_LINE_LENGTH + 1, b2)):
+        sums = values[:, first:first + 68].sum(axis=1, dtype=np.int32)
+        keep &= sums % 10 == line[:, 68].astype(np.int32) - 48
 
     def number(block, columns):
         # Integer formed by the digits in the given 1-based columns; a blank (or any
@@ -460,7 +472,7 @@ def _prescan(text: str, np, off: int = 0) -> _Scan:
         keep &= number(b2, (col, col + 1)) < 36
     # Column layout last: rows that already failed are skipped (fewer regex calls).
     rows = np.flatnonzero(keep)
-    keep[rows] = _shapes_ok(np, b1[rows], 1) & _shapes_ok(np, b2[rows], 2)
+    keep[rows] = _pair_shapes_ok(np, block[rows])
     cand, b1, yy, day = cand[keep], b1[keep], yy[keep], day[keep]
     if not len(cand):
         return _Scan([], [], list(range(nlines)))
@@ -771,6 +783,10 @@ class TleElementSet(ElementSet):
     or :func:`dataclasses.replace`) store all fields at once, like ``ElementSet``.
     """
 
+    # The bulk builder leaves ``source`` out of the instance when it is "file" (one dict
+    # entry less per object); this class attribute then answers.
+    source = "file"
+
     @_Lazy
     def epoch(self) -> datetime:  # type: ignore[override]
         return _epoch_from_line1(self.line1)
@@ -961,6 +977,7 @@ def parse_tle_text(
     path: str = "<string>",
     source: str = "file",
     first_lineno: int = 1,
+    ascii_bytes: bytes | None = None,
 ) -> tuple[list[ElementSet], list[ElementParseError]]:
     """Parse every TLE / 3LE record in ``text``; keep good ones, report bad ones.
 
@@ -976,6 +993,9 @@ def parse_tle_text(
         Value for :attr:`ElementSet.source`.
     first_lineno
         Line number of the first line of ``text`` (when it is a slice of a file).
+    ascii_bytes
+        Optional: ``text`` encoded as ASCII, when the caller has it anyway (saves
+        encoding it again); ignored unless it has exactly one byte per character.
 
     Returns
     -------
@@ -987,26 +1007,30 @@ def parse_tle_text(
     _check_source(source)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+        ascii_bytes = None
+    if ascii_bytes is not None and len(ascii_bytes) != len(text):
+        ascii_bytes = None
     # Everything below creates only acyclic objects, tens of thousands of them; letting
     # the cyclic garbage collector scan them again and again would cost a sixth of the
     # time. It is switched back on (if it was on) however we leave.
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
-        return _parse_all(text, path, source, first_lineno)
+        return _parse_all(text, path, source, first_lineno, ascii_bytes)
     finally:
         if gc_was_on:
             gc.enable()
 
 
-def _parse_all(text: str, path: str, source: str, off: int):
+def _parse_all(text: str, path: str, source: str, off: int, data: bytes | None = None):
     lines = text.split("\n")
     count = len(lines)
     try:
         import numpy as np
     except ImportError:  # pragma: no cover - numpy is normally installed
         np = None
-    scan = _prescan(text, np, off) if np is not None else _Scan([], [], list(range(count)))
+    scan = (_prescan(text, np, off, data) if np is not None
+            else _Scan([], [], list(range(count))))
     pairs, names = scan.pairs, scan.names
     extra_sets: list[tuple[int, ElementSet]] = []
     errors: list[tuple[int, ElementParseError]] = []
@@ -1113,11 +1137,14 @@ def _build_many(lines, scan: _Scan, path, off, source, errors) -> list:
     else:
         firsts = scan.firsts
     values = [
-        {"norad_id": a, "name": b, "satrec": c, "source": source, "cospar_id": g,
-         "line1": d, "line2": e, "_path": path, "_line": f}
+        {"norad_id": a, "name": b, "satrec": c, "cospar_id": g, "line1": d, "line2": e,
+         "_path": path, "_line": f}
         for a, b, c, d, e, f, g in zip(norads, names, satrecs, line1s, line2s, firsts,
                                        scan.cospar, strict=True)
     ]
+    if source != TleElementSet.source:
+        for value in values:
+            value["source"] = source
     if _DIRECT_FILL:
         # Skips ElementSet.__init__/__post_init__: the epoch is made timezone-aware by
         # TleElementSet and ``source`` was checked once, so both of its checks hold by
