@@ -354,6 +354,7 @@ def satellite_table(
     mask_deg: float,
     ok: np.ndarray | None = None,
     groups: np.ndarray | None = None,
+    min_height_km: float = 0.0,
 ) -> SatelliteTable:
     """Prepare satellite positions for the kernel.
 
@@ -367,6 +368,9 @@ def satellite_table(
         (S, T) True where the position is valid; failed samples are never visible.
     groups
         (S,) constellation index 0..C-1 of each satellite (default: one constellation).
+    min_height_km
+        Lowest height of the ground points above the ellipsoid, km (a lower observer sees a
+        wider cap; the cull must stay conservative).
     """
     r = np.asarray(r_itrs_km, dtype=np.float64)
     if r.ndim != 3 or r.shape[2] != 3:
@@ -408,7 +412,8 @@ def satellite_table(
     with np.errstate(invalid="ignore", divide="ignore"):
         unit = rt / np.where(radius.T > 0, radius.T, 1.0)[..., None]
         m = math.radians(mask_deg) - _NORMAL_TILT_RAD
-        ratio = np.clip(_B_KM * math.cos(m) / np.where(radius.T > 0, radius.T, np.inf), -1, 1)
+        low = _B_KM + min(0.0, float(min_height_km))
+        ratio = np.clip(low * math.cos(m) / np.where(radius.T > 0, radius.T, np.inf), -1, 1)
         cap = np.arccos(ratio) - m + _CAP_MARGIN_RAD
     cap = np.where(good_t, np.minimum(cap, math.pi), -1.0)
     return SatelliteTable(
@@ -1224,7 +1229,7 @@ def compute_coverage(
             f"more than one run should do (limit {_MAX_POINT_EPOCHS:.0e}); use a coarser "
             "--resolution-deg, a smaller --region, fewer --hours or a longer --step-min"
         )
-    table = satellite_table(r, mask_deg, ok=ok, groups=groups)
+    table = satellite_table(r, mask_deg, ok=ok, groups=groups, min_height_km=grid.height_km)
     lat, lon = grid.points_deg()
     pos, up = _geodetic_points(np.radians(lat), np.radians(lon), grid.height_km)
     # memory bound: a tile keeps (T, ncol, P) moments and (T, P) DOP arrays; shrink the tile
@@ -1325,7 +1330,7 @@ def site_series(
     label: str = "",
 ) -> SiteSeries:
     """Visible count and DOP at one site for every epoch (same kernel as the maps)."""
-    table = satellite_table(r_itrs_km, mask_deg, ok=ok, groups=groups)
+    table = satellite_table(r_itrs_km, mask_deg, ok=ok, groups=groups, min_height_km=height_km)
     pos, up = _geodetic_points(np.radians([lat_deg]), np.radians([lon_deg]), height_km)
     dop = coverage_chunk(table, pos, up)
     return SiteSeries(

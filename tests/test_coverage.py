@@ -245,3 +245,27 @@ def test_multi_constellation_four_clocks_against_reference(tle_dir):
     assert s["mean_visible"] > 30  # four constellations: 30+ satellites in view
     single = cv.compute_coverage(r, t, grid, mask_deg=10.0).summary
     assert single["mean_pdop"] < s["mean_pdop"]  # three extra clocks cost a little geometry
+
+
+def test_cull_never_drops_a_visible_pair_random_geometry():
+    """Random satellites (LEO to GEO) and points (incl. the poles, -0.4 km): same counts."""
+    rng = np.random.default_rng(7)
+    n_sat = 60
+    radius = rng.uniform(6378 + 300, 42164 + 100, n_sat)
+    direction = rng.normal(size=(n_sat, 3, 3))
+    direction /= np.linalg.norm(direction, axis=2, keepdims=True)
+    r = direction * radius[:, None, None]
+    for mask in (-5.0, 0.0, 10.0, 40.0):
+        table = cv.satellite_table(r, mask, min_height_km=-0.4)
+        # compact clusters of 25 points (the cull is sharpest there) and the two poles
+        centre_lat = rng.uniform(-90, 90, 12).repeat(25)
+        centre_lon = rng.uniform(-180, 180, 12).repeat(25)
+        lat = np.concatenate([np.clip(centre_lat + rng.uniform(-4, 4, 300), -90, 90),
+                              [90.0, -90.0]])
+        lon = np.concatenate([centre_lon + rng.uniform(-4, 4, 300), [0.0, 0.0]])
+        pos, up = cv._geodetic_points(np.radians(lat), np.radians(lon), -0.4)
+        blocks = [np.arange(k * 25, k * 25 + 25) for k in range(12)] + [np.array([300, 301])]
+        for block in blocks:
+            a = cv.coverage_chunk(table, pos[block], up[block], cull=True)
+            b = cv.coverage_chunk(table, pos[block], up[block], cull=False)
+            np.testing.assert_array_equal(a["visible"], b["visible"])
