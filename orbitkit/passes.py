@@ -416,8 +416,13 @@ class PassSearch:
 
     def rows(self) -> list[tuple[Any, ...]]:
         """The values of :meth:`records` as tuples, in the order of :data:`PASS_KEYS`."""
+        return list(zip(*self.columns().values(), strict=True))
+
+    def columns(self) -> dict[str, list[Any]]:
+        """The values of :meth:`records` column by column, keyed by :data:`PASS_KEYS`."""
         if self._passes is not None:
-            return [tuple(d.values()) for d in pass_records(self._passes)]
+            recs = pass_records(self._passes)
+            return {k: [r[k] for r in recs] for k in PASS_KEYS}
         t = self._table
         base = np.datetime64(self.start_utc.astimezone(UTC).replace(tzinfo=None), "us")
 
@@ -435,7 +440,7 @@ class PassSearch:
                 num(t["max_el"]), num(t["max_az"]), iso(t["set"]), num(t["set_az"]),
                 num(t["set"] - t["rise"]), list(t["visible"]),
                 t["start_cut"].tolist(), t["end_cut"].tolist())
-        return list(zip(*cols, strict=True))
+        return dict(zip(PASS_KEYS, cols, strict=True))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -215,3 +215,19 @@ def test_user_error_exit_status_from_argparse(small_file):
     with pytest.raises(SystemExit) as exc:
         main(["passes", "48274", "--start", START, "--elements", str(small_file)])
     assert exc.value.code == 2  # --station is required
+
+
+def test_fast_csv_is_what_csv_writer_writes(capsys):
+    """The bulk CSV text equals csv.writer's for awkward values (commas, quotes, None)."""
+    from orbitkit.cli.passes_cmd import _write_csv
+
+    values = [48274, 'A "quoted", name', "39.9042,116.4074,50", "2026-05-01T00:00:00.000Z",
+              282.984, "x", 1e-05, 0.1, "y", -0.5, 377.8, None, True, False]
+    columns = {k: [v, v] for k, v in zip(PASS_COLUMNS, values, strict=True)}
+    _write_csv(columns)
+    ours = capsys.readouterr().out
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(PASS_COLUMNS)
+    writer.writerows([values, values])
+    assert ours == buf.getvalue()

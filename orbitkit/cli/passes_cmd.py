@@ -14,8 +14,6 @@ of passes: listed after the passes in the table and in JSON (objects with
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from datetime import timedelta
@@ -135,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write_json(result.records() + [v.to_dict() for v in result.intervals])
     elif args.format == "csv":
-        _write_csv(result.rows())
+        _write_csv(result.columns())
     elif args.format == "ics":
         from orbitkit.ical import passes_to_ical
 
@@ -162,12 +160,28 @@ def _write_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
-def _write_csv(rows: list[tuple[Any, ...]]) -> None:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(PASS_COLUMNS)
-    writer.writerows(rows)
-    sys.stdout.write(buf.getvalue())
+def _csv_text(value: Any) -> str:
+    """One CSV field as :mod:`csv` (QUOTE_MINIMAL) writes it."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else repr(value) if isinstance(value, float) \
+        else str(value)
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _write_csv(columns: dict[str, list[Any]]) -> None:
+    # Column by column, each distinct value formatted once: csv.writer formats ~30,000
+    # rows of floats several times slower. The text is the same as csv.writer's.
+    cells = []
+    for name in PASS_COLUMNS:
+        cache: dict[Any, str] = {}
+        cells.append([cache[v] if v in cache else cache.setdefault(v, _csv_text(v))
+                      for v in columns[name]])
+    lines = [",".join(_csv_text(h) for h in PASS_COLUMNS)]
+    lines += [",".join(row) for row in zip(*cells, strict=True)]
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 def _table(result: Any) -> None:
