@@ -325,4 +325,12 @@ def _print_text(result, extra: dict[str, Any]) -> None:
                      f" all ({bc['all']['satellites']}): visible {bc['all']['mean_visible']:.2f},"
                      f" mean PDOP {fmt(bc['all']['mean_pdop'])}; PDOP better by "
                      f"{bc['improvement'].get('pdop_improvement_pct', float('nan')):.1f} %")
+    if "site" in extra:
+        site = extra["site"]
+        pdop = [v for v in site["pdop"] if v is not None]
+        lines.append(f"  at {site['site']}: visible {min(site['visible'])}..{max(site['visible'])}"
+                     f", PDOP {min(pdop):.2f}..{max(pdop):.2f}" if pdop else
+                     f"  at {site['site']}: visible {min(site['visible'])}..{max(site['visible'])}"
+                     ", no PDOP (fewer than 4 satellites)")
+        lines.append("  (the site's time series: --format json, or its plot beside --out)")
     print("\n".join(line for line in lines if line.strip() != "means:"))
