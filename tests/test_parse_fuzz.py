@@ -183,3 +183,41 @@ def test_unmutated_seeds_parse_cleanly():
         result = parse_text(text, path=name)
         assert result.errors == [], name
         assert len(result.sets) in (2, 3), name
+
+
+@st.composite
+def flipped_record(draw) -> tuple[str, str, str]:
+    """One real 3LE record with 1-3 characters replaced (line count and lengths kept)."""
+    name, line1, line2 = TLE_3LE.split("\n")[draw(st.sampled_from([0, 3, 6])):][:3]
+    lines = [line1, line2]
+    for _ in range(draw(st.integers(1, 3))):
+        k = draw(st.integers(0, 1))
+        pos = draw(st.integers(0, 68))
+        ch = draw(st.sampled_from(INTERESTING[:16] + list("AIOZ9")))
+        lines[k] = lines[k][:pos] + ch + lines[k][pos + 1:]
+    return name, lines[0], lines[1]
+
+
+@FUZZ
+@given(record=flipped_record())
+def test_bulk_path_agrees_with_record_by_record_path(record):
+    """The vectorised reader accepts exactly what the careful one accepts, identically."""
+    from orbitkit.elements.tle import parse_tle, parse_tle_text
+
+    if any("\n" in part or "\r" in part for part in record):
+        return
+    sets, errors = parse_tle_text("\n".join(record) + "\n", path="p")
+    if record[1][:2] != "1 " or record[2][:2] != "2 ":
+        assert sets == [] and errors  # structure broken: reported, nothing kept
+        return
+    try:
+        ref = parse_tle(record[1], record[2], record[0], path="p", lineno=2, origin="p:1")
+    except ElementParseError as exc:
+        assert sets == [] and len(errors) == 1
+        assert (errors[0].line, errors[0].column, errors[0].field) == (
+            exc.line, exc.column, exc.field)
+        return
+    assert errors == [] and len(sets) == 1
+    es = sets[0]
+    assert (es.norad_id, es.name, es.epoch, es.cospar_id, es.origin, es.line1, es.line2) == (
+        ref.norad_id, ref.name, ref.epoch, ref.cospar_id, ref.origin, ref.line1, ref.line2)

@@ -967,8 +967,9 @@ def _is_tle_line(line: str) -> bool:
     # "1 "/"2 " followed by something that looks like the start of a catalogue number.
     if line[:2] not in ("1 ", "2 "):
         return False
-    body = line[3:7].strip()
-    return body.isdigit() or (len(line) >= 40 and line[2:7].strip().isalnum())
+    # Names are short (CelesTrak: 24 columns); a long line starting "1 " is a damaged
+    # TLE line, whatever its catalogue-number field holds.
+    return line[3:7].strip().isdigit() or len(line.rstrip()) >= 40
 
 
 def parse_tle_text(
