@@ -12,13 +12,18 @@ How it is fast (the hot path has no Python loop over points or satellites):
   here (numpy releases the GIL in its loops and in BLAS) and could run on Dask later.
 * **Skipping.** A satellite at geocentric radius r is above the mask only from a spherical cap
   around its sub-satellite point. Per (tile, epoch) the satellites whose cap cannot reach the
-  tile are dropped before any per-pair work (for MEO/IGSO/GEO about 60 % of all pairs).
-* **Fusing.** For the remaining pairs two small matrix products give, per (point, satellite),
+  tile are dropped before any per-pair work (for BDS-3 about half of all pairs on 2-degree
+  tiles of ~20 degrees, 58 % on 1-degree ones; ``tests/test_coverage.py`` checks the cull
+  never drops a visible pair).
+* **Fusing.** Summaries over time are accumulated block by block; no (epochs x points)
+  array is kept unless per-point quantiles are asked for.
+  For the remaining pairs two small matrix products give, per (point, satellite),
   the height of the satellite above the point's horizontal plane and the squared range, from
   augmented vectors (no line-of-sight vectors are formed). The elevation test is
   ``height / range >= sin(mask)``; then the weights ``w/rho`` and ``w/rho**2`` reduce, by a third
   small matrix product per epoch, to the ten unique entries of the normal matrix (the
-  ``r r^T`` moments are expanded around the point, see :func:`_moments`).
+  ``r r^T`` moments are expanded around the point, see :func:`dop_from_moments`). The
+  DOP arithmetic then runs on staged blocks of epochs with preallocated planes.
 * **Closed-form DOP.** The 4x4 (or (3+C)x(3+C)) normal matrix is inverted through the Schur
   complement of its clock block, a symmetric 3x3 matrix inverted by cofactors on whole arrays.
   HDOP/VDOP use the local up vector directly: ``VDOP^2 = u^T Q u``.
