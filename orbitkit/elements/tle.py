@@ -17,20 +17,29 @@ offending line under a column template and a caret under the bad column::
 
 Speed
 -----
-Parsing must cost at most 1.5x a bare ``Satrec.twoline2rv`` loop, so the hot path never
-examines a good line field by field. Instead
+Reading must cost at most 1.5x a bare ``Satrec.twoline2rv`` loop (see
+``benchmarks/bench_parse.py``), so a good record is never examined field by field in
+Python. Instead, for all line pairs of a file at once (numpy, in :func:`_prescan`):
 
-* the *shape* of each line (every digit replaced by ``9``) is checked once against one
-  compiled regular expression per line type and remembered: a 14,000-object file has
-  only a few hundred distinct shapes, so almost every line costs one set lookup;
-* checksums of all lines are computed at once with numpy (a cumulative sum over the
-  whole file), falling back to pure Python when numpy is missing;
-* physical ranges are checked with string comparisons on fixed-width fields (a valid
-  right-aligned field compares like its number);
-* :class:`~orbitkit.elements.model.ElementSet` objects are filled in directly instead of
-  going through the dataclass ``__init__`` (its two checks are guaranteed here).
+* line 1, its line end and line 2 are gathered as one 139-byte row per candidate pair;
+  line numbers, equal catalogue numbers, checksums and physical ranges (epoch day,
+  inclination, angles) are whole-column operations on those rows;
+* the column layout is checked by *shape*: the row with every digit replaced by ``9``
+  is looked up in a cache of shapes already matched against the regular expressions
+  (one per line type, generated from the field table); a 14,000-object file has only
+  a few hundred distinct shapes, so a pair costs one set lookup;
+* duplicates are found by sorting one integer key (catalogue number and epoch) per pair.
 
-Only lines that fail this cheap test go through the slow, field-by-field diagnosis.
+The element sets are then built with C-level ``map`` calls only (``twoline2rv``, the
+instance dicts), bypassing the dataclass ``__init__`` whose two checks hold by
+construction; :class:`TleElementSet` makes ``epoch`` and ``origin`` on first access.
+The cyclic garbage collector is paused while the (acyclic) objects are made.
+
+Everything the prescan does not vouch for, and all lines around it, goes through the
+careful sequential parser (:func:`_walk`), which diagnoses field by field and
+resynchronises after a bad record. A fuzz test checks that both paths accept exactly
+the same records with the same results. Without numpy everything takes the careful
+path (correct, just slower).
 
 Catalogue numbers
 -----------------
