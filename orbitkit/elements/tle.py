@@ -310,7 +310,6 @@ _LINE_RE = {k: re.compile("".join(_field_regex(f) for f in v)) for k, v in _LAYO
 # The same for shapes, where the line number itself has become '9' (callers check it).
 _SHAPE_RE = {k: re.compile("9" + p.pattern[3:]) for k, p in _LINE_RE.items()}
 assert all(p.pattern.startswith(f"[{k}]") for k, p in _LINE_RE.items())
-_DIGITS_TO_9 = str.maketrans("0123456789", "9999999999")
 
 
 class _ShapeCache:
@@ -809,8 +808,6 @@ class TleElementSet(ElementSet):
         return f"{self.__dict__['_path']}:{self.__dict__['_line']}"
 
 
-# Fields filled directly by the bulk builder (the lazy ones are left out).
-_DIRECT_FIELDS = ("norad_id", "name", "satrec", "source", "line1", "line2")
 # The direct fill is only valid while ElementSet has exactly the fields we know; if the
 # model gains one we fall back to the ordinary constructor.
 _DIRECT_FILL = tuple(f.name for f in dataclasses.fields(ElementSet)) == (
