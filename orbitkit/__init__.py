@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "ElementsUnavailableError": "orbitkit.errors",
     "FetchError": "orbitkit.errors",
     "RequestTooLargeError": "orbitkit.errors",
+    "PropagationError": "orbitkit.errors",
     # catalogue and sites
     "Catalog": "orbitkit.catalog",
     "System": "orbitkit.catalog",
@@ -40,6 +41,7 @@ _EXPORTS: dict[str, str] = {
     "format_utc": "orbitkit.timeutil",
     "to_julian": "orbitkit.timeutil",
     "time_grid": "orbitkit.timeutil",
+    "to_datetime64": "orbitkit.timeutil",
     # elements
     "ElementSet": "orbitkit.elements.model",
     "ElementResolution": "orbitkit.elements.sources",
@@ -48,6 +50,7 @@ _EXPORTS: dict[str, str] = {
     # propagation and frames
     "Ephemeris": "orbitkit.propagate",
     "propagate": "orbitkit.propagate",
+    "iter_propagate": "orbitkit.propagate",
     "itrs_to_geodetic": "orbitkit.frames",
     "geodetic_to_itrs": "orbitkit.frames",
     "teme_to_itrs": "orbitkit.frames",
