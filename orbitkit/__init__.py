@@ -44,6 +44,10 @@ _EXPORTS: dict[str, str] = {
     "to_datetime64": "orbitkit.timeutil",
     # elements
     "ElementSet": "orbitkit.elements.model",
+    "read_elements": "orbitkit.elements.parse",
+    "parse_text": "orbitkit.elements.parse",
+    "ParseResult": "orbitkit.elements.parse",
+    "export_elements": "orbitkit.elements.export",
     "ElementResolution": "orbitkit.elements.sources",
     "load_element_sets": "orbitkit.elements.sources",
     "nominal_sets": "orbitkit.elements.nominal",
