@@ -601,18 +601,41 @@ class _Sgp4Orbits:
         self._dut_t = np.linspace(0.0, max(duration_s, 1.0), n)
         self._dut = ut1_minus_utc_s(np.full(n, self.jd0), self.fr0 + self._dut_t / 86400.0)
 
-    def state(self, s: int, t_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        t_s = np.asarray(t_s, dtype=float)
+    def _earth_fixed(self, t_s: np.ndarray, r: np.ndarray, v: np.ndarray, ok: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         jd = np.full(t_s.shape, self.jd0)
-        fr = self.fr0 + t_s / 86400.0
-        err, r, v = self.sets[s].satrec.sgp4_array(jd, fr)
-        ok = err == 0
-        fr_ut1 = fr + np.interp(t_s, self._dut_t, self._dut) / 86400.0
+        fr_ut1 = self.fr0 + (t_s + np.interp(t_s, self._dut_t, self._dut)) / 86400.0
         r_itrs, v_itrs = frames.teme_to_itrs(r, v, jd, fr_ut1)
         if not ok.all():
             r_itrs[~ok] = np.nan
             v_itrs[~ok] = np.nan
         return r_itrs, v_itrs, ok
+
+    def state(self, s: int, t_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        t_s = np.asarray(t_s, dtype=float)
+        err, r, v = self.sets[s].satrec.sgp4_array(np.full(t_s.shape, self.jd0),
+                                                   self.fr0 + t_s / 86400.0)
+        return self._earth_fixed(t_s, r, v, err == 0)
+
+    def states(self, sat: np.ndarray, t_s: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Like :meth:`state` for items of many satellites: one sgp4 call per satellite,
+        one frame rotation for all (the rotation's fixed cost would otherwise repeat per
+        satellite and per refinement step)."""
+        n = t_s.size
+        r = np.empty((n, 3))
+        v = np.empty((n, 3))
+        ok = np.empty(n, dtype=bool)
+        jd = np.full(n, self.jd0)
+        fr = self.fr0 + t_s / 86400.0
+        order = np.argsort(sat, kind="stable")
+        ss = sat[order]
+        cuts = np.flatnonzero(np.diff(ss)) + 1
+        for a, b in zip([0, *cuts.tolist()], [*cuts.tolist(), n], strict=True):
+            idx = order[a:b]
+            err, r[idx], v[idx] = self.sets[int(ss[a])].satrec.sgp4_array(jd[idx], fr[idx])
+            ok[idx] = err == 0
+        return self._earth_fixed(t_s, r, v, ok)
 
     def acceleration(self, s: int, t_s: np.ndarray, r: np.ndarray, v: np.ndarray
                      ) -> np.ndarray:
@@ -684,6 +707,12 @@ class _Geometry:
         if n == 0:
             return (r, v, acc) if acceleration else (r, v)
         self.evaluations += n
+        if hasattr(self.orbits, "states"):
+            r, v, ok = self.orbits.states(sat, t)
+            self.failed += int(n - np.count_nonzero(ok))
+            if not acceleration:
+                return r, v
+            return r, v, self.orbits.acceleration(-1, t, r, v)
         order = np.argsort(sat, kind="stable")
         ss = sat[order]
         cuts = np.flatnonzero(np.diff(ss)) + 1
