@@ -176,9 +176,15 @@ def _write_csv(columns: dict[str, list[Any]]) -> None:
     # rows of floats several times slower. The text is the same as csv.writer's.
     cells = []
     for name in PASS_COLUMNS:
-        cache: dict[Any, str] = {}
-        cells.append([cache[v] if v in cache else cache.setdefault(v, _csv_text(v))
-                      for v in columns[name]])
+        col = columns[name]
+        if name.endswith(("_deg", "_s")):  # floats: repr, as csv.writer; never quoted
+            cells.append(list(map(repr, map(float, col))))
+        elif name.endswith("_utc"):  # ISO stamps: nothing to quote
+            cells.append(list(col))
+        else:  # names, station keys (may hold commas), ids, flags
+            cache: dict[Any, str] = {}
+            cells.append([cache[v] if v in cache else cache.setdefault(v, _csv_text(v))
+                          for v in col])
     lines = [",".join(_csv_text(h) for h in PASS_COLUMNS)]
     lines += [",".join(row) for row in zip(*cells, strict=True)]
     sys.stdout.write("\n".join(lines) + "\n")
