@@ -50,8 +50,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.patches import Circle, Rectangle  # noqa: E402
 
-from orbitkit import ElementFileError, propagate  # noqa: E402
-from orbitkit.elements.parse import parse_text  # noqa: E402
+from orbitkit import ElementFileError, parse_text, propagate  # noqa: E402
 
 # Tianhe (CSS core module) in CelesTrak's 'active' group, 2026-02-24 snapshot (orbitkit's
 # shared reference data): a teaching sample, embedded on purpose.

@@ -50,8 +50,7 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from orbitkit import propagate, time_grid  # noqa: E402
-from orbitkit.elements.parse import parse_text  # noqa: E402
+from orbitkit import parse_text, propagate, time_grid  # noqa: E402
 
 # Two TLEs per satellite from CelesTrak's 'active' group, 2021-08-24 and 2021-09-20
 # snapshots (orbitkit's shared reference data): teaching samples, embedded on purpose.
