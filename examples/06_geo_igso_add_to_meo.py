@@ -103,7 +103,7 @@ lon, lat = grid.lon_deg, grid.lat_deg
 half = RESOLUTION_DEG / 2
 lon_e = np.concatenate([lon - half, [lon[-1] + half]])
 lat_e = np.clip(np.concatenate([lat - half, [lat[-1] + half]]), -90, 90)
-fig, axes = plt.subplots(1, 3, figsize=(16, 4.2), layout="constrained")
+fig, axes = plt.subplots(1, 3, figsize=(16, 3.8), layout="constrained")
 pdop_max = float(np.nanpercentile(only_meo.maps["mean_pdop"], 99))
 panels = [
     (axes[0], only_meo.maps["mean_pdop"], "viridis_r", (1.2, pdop_max), "mean PDOP",
