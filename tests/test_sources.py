@@ -220,3 +220,14 @@ def test_many_bad_records_are_summarised_after_twenty(tmp_path, parser):
     skipped = [w for w in res.warnings if w.startswith(("skipped bad record", "... and"))]
     assert len(skipped) == 21 and "5 more bad or duplicate records" in skipped[-1]
     assert all("\n" not in w for w in skipped)  # one line each on stderr
+
+
+def test_a_stale_constellation_gets_one_summary_line(active_2026):
+    """35 equally old BDS-3 sets: one line, not 35 near-identical warnings."""
+    from orbitkit.elements.sources import load_element_sets as load
+
+    res = load("beidou-3", files=[active_2026], at="2026-05-01T00:00:00Z", offline=True)
+    stale = [w for w in res.warnings if "staleness" in w or "older than" in w]
+    assert len(stale) == 1 and stale[0].startswith("35 element sets are")
+    single = load("48274", files=[active_2026], at="2026-05-01T00:00:00Z", offline=True)
+    assert any("older than 14 days" in w for w in single.warnings)

@@ -27,7 +27,7 @@ from typing import Any
 from orbitkit.catalog import Catalog, Member, load_catalog
 from orbitkit.elements.model import ElementSet
 from orbitkit.elements.nominal import NOMINAL_WARNING, nominal_reason, nominal_sets
-from orbitkit.elements.select import ElementStore, staleness_warning
+from orbitkit.elements.select import ElementStore, stale_limits_days, staleness_warning
 from orbitkit.errors import (
     ElementFileError,
     ElementParseError,
@@ -207,7 +207,7 @@ def _resolve(target: str | Sequence[Member], catalog: Catalog,
     return named
 
 
-def _describe(members: Sequence[Member], limit: int = 6) -> str:
+def _describe(members: Sequence[Member | ElementSet], limit: int = 6) -> str:
     names = [m.name for m in members[:limit]]
     more = f" and {len(members) - limit} more" if len(members) > limit else ""
     return ", ".join(names) + more
@@ -397,6 +397,7 @@ def load_element_sets(
 
     result = ElementResolution(sets=[], members=[], missing=[], warnings=warnings, at=at_utc,
                                all_sets=all_sets, tried=tried)
+    stale_sets: list[tuple[ElementSet, str]] = []
     for i, member in enumerate(members):
         if i in chosen:
             if not member.system_key and member.name == f"NORAD {member.norad_id}" \
@@ -408,10 +409,12 @@ def load_element_sets(
             stale = staleness_warning(chosen[i], at_utc, leo_days=stale_leo_days,
                                       other_days=stale_days)
             if stale:
-                warnings.append(stale)
+                stale_sets.append((chosen[i], stale))
         else:
             result.missing.append(member)
             result.missing_reasons[member.name] = reasons.get(i, "no element set")
+    warnings.extend(_stale_summary(stale_sets, at_utc,
+                                   stale_limits_days(stale_leo_days, stale_days)))
     for member in result.missing:
         number = f" ({member.norad_id})" if member.norad_id is not None else ""
         warnings.append(f"no element set for {member.name}{number}: "
@@ -419,6 +422,23 @@ def load_element_sets(
     if not result.sets:
         raise ElementsUnavailableError(_nothing_message(target, result, net_off, bool(files)))
     return result
+
+
+def _stale_summary(stale: list[tuple[ElementSet, str]], at: datetime,
+                   limits_days: tuple[float, float]) -> list[str]:
+    """One warning per stale set when there are a few; one summary line for a constellation.
+
+    A whole snapshot is usually equally old, and 35 near-identical lines would bury the
+    other warnings.
+    """
+    if len(stale) <= 3:
+        return [message for _, message in stale]
+    gaps = [abs((at - es.epoch).total_seconds()) / 86400.0 for es, _ in stale]
+    names = _describe([es for es, _ in stale])  # element sets have .name too
+    return [f"{len(stale)} element sets are {min(gaps):.1f}-{max(gaps):.1f} days from the "
+            f"requested time ({names}): beyond the staleness limits ({limits_days[0]:g} days "
+            f"LEO, {limits_days[1]:g} days higher orbits), positions degrade; use sets nearer "
+            "that time"]
 
 
 def _unavailable_reason(member: Member, net_off: bool, design: str | None) -> str:
