@@ -68,6 +68,18 @@ _EXPORTS: dict[str, str] = {
     "VisibilityInterval": "orbitkit.passes",
     "HorizonMask": "orbitkit.passes",
     "find_passes": "orbitkit.passes",
+    # sky view
+    "SkyView": "orbitkit.skyview",
+    "sky_view": "orbitkit.skyview",
+    # coverage and DOP
+    "CoverageResult": "orbitkit.coverage",
+    "SiteSeries": "orbitkit.coverage",
+    "Grid": "orbitkit.coverage",
+    "Region": "orbitkit.coverage",
+    "compute_coverage": "orbitkit.coverage",
+    "make_grid": "orbitkit.coverage",
+    "parse_region": "orbitkit.coverage",
+    "site_series": "orbitkit.coverage",
     # deep space
     "earth_mars_transfer": "orbitkit.deepspace",
     "porkchop": "orbitkit.deepspace",
