@@ -356,7 +356,9 @@ def test_shadow_cylinder():
 
 
 def test_import_stays_light():
-    code = ("import sys, orbitkit.passes, orbitkit.sun, orbitkit.skyview, orbitkit.ical;"
+    code = ("import sys, orbitkit.passes, orbitkit.sun, orbitkit.skyview, orbitkit.ical, "
+            "orbitkit.plots.skyplot, orbitkit.plots.timeline, orbitkit.cli.passes_cmd, "
+            "orbitkit.cli.skyplot_cmd;"
             "bad = [m for m in ('matplotlib', 'scipy', 'astropy') if m in sys.modules];"
             "print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
