@@ -46,7 +46,6 @@ EARTH_MEAN_RADIUS_KM = 6371.0088
 
 _WGS84_A_KM = 6378.137
 _WGS84_F = 1.0 / 298.257223563
-_J2000_UT = np.datetime64("2000-01-01T12:00:00", "ns")
 
 
 class Segment(NamedTuple):
@@ -209,11 +208,10 @@ def to_datetime64(times: Any) -> np.ndarray:
 
 
 def subsolar_point(times: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Geodetic latitude and longitude [deg] where the Sun is at the zenith.
+    """Latitude and longitude [deg] where the Sun is at the zenith.
 
-    Low-precision solar coordinates of the *Astronomical Almanac* (sec. C, "Sun, low
-    precision": about 0.01 deg from 1950 to 2050) and the IAU 1982 mean sidereal time; the
-    difference between UT1 and UTC (< 0.9 s, i.e. < 0.004 deg) is ignored. Good for a
+    The Sun is :mod:`orbitkit.sun`'s low-precision one (Astronomical Almanac, about 0.01 deg
+    from 1950 to 2050), so the terminator and the passes' "visible" flag agree. Good for a
     terminator line on a map, not for eclipse timing.
 
     Parameters
@@ -221,18 +219,17 @@ def subsolar_point(times: Any) -> tuple[np.ndarray, np.ndarray]:
     times
         Aware datetime(s) or ``datetime64`` (UTC), scalar or array.
     """
+    from orbitkit.sun import sun_direction_itrs
+    from orbitkit.timeutil import to_julian
+
     t = to_datetime64(times)
-    n = (t - _J2000_UT) / np.timedelta64(1, "D")
-    n = np.asarray(n, dtype=float)
-    mean_lon = np.radians((280.460 + 0.9856474 * n) % 360.0)
-    g = np.radians((357.528 + 0.9856003 * n) % 360.0)
-    ecl_lon = mean_lon + np.radians(1.915) * np.sin(g) + np.radians(0.020) * np.sin(2 * g)
-    obliq = np.radians(23.439 - 4.0e-7 * n)
-    ra = np.arctan2(np.cos(obliq) * np.sin(ecl_lon), np.cos(ecl_lon))
-    dec = np.arcsin(np.sin(obliq) * np.sin(ecl_lon))
-    gmst_deg = (280.46061837 + 360.98564736629 * n) % 360.0
-    lon = wrap_lon_deg(np.degrees(ra) - gmst_deg)
-    return np.degrees(dec), lon
+    jd, fr = to_julian(np.atleast_1d(t))
+    u = sun_direction_itrs(jd, fr)
+    lat = np.degrees(np.arcsin(np.clip(u[..., 2], -1.0, 1.0)))
+    lon = np.degrees(np.arctan2(u[..., 1], u[..., 0]))
+    if np.ndim(t) == 0:
+        return lat[0], lon[0]
+    return lat, lon
 
 
 def _geodetic_to_ecef_km(lat_deg: Any, lon_deg: Any, alt_km: Any) -> np.ndarray:
