@@ -49,6 +49,7 @@ from typing import Any
 import numpy as np
 
 from orbitkit.errors import RequestTooLargeError, UserError
+from orbitkit.frames import WGS84_A_KM, WGS84_F, geodetic_to_itrs
 
 __all__ = [
     "REGIONS",
@@ -69,10 +70,7 @@ __all__ = [
 ]
 
 # WGS84 ellipsoid
-_A_KM = 6378.137
-_F = 1.0 / 298.257223563
-_E2 = _F * (2.0 - _F)
-_B_KM = _A_KM * (1.0 - _F)
+_B_KM = WGS84_A_KM * (1.0 - WGS84_F)  # polar radius: nothing on the ellipsoid is lower
 # Largest angle between the geodetic normal and the geocentric radius on WGS84 (0.1924 deg),
 # rounded up: the cap test below must never drop a pair that the exact test would keep.
 _NORMAL_TILT_RAD = math.radians(0.2)
@@ -278,10 +276,8 @@ def _geodetic_points(
     """Geodetic -> (ITRS position km (P,3), geodetic up unit vector (P,3)), float64."""
     sl, cl = np.sin(lat_rad), np.cos(lat_rad)
     so, co = np.sin(lon_rad), np.cos(lon_rad)
-    n = _A_KM / np.sqrt(1.0 - _E2 * sl * sl)
     up = np.stack([cl * co, cl * so, sl], axis=-1)
-    pos = np.stack([(n + h_km) * cl * co, (n + h_km) * cl * so, (n * (1.0 - _E2) + h_km) * sl],
-                   axis=-1)
+    pos = geodetic_to_itrs(lat_rad, lon_rad, h_km)
     return pos, up
 
 

@@ -44,8 +44,6 @@ __all__ = [
 #: WGS84 ellipsoid the circle would differ by under 0.4 % of its radius.
 EARTH_MEAN_RADIUS_KM = 6371.0088
 
-_WGS84_A_KM = 6378.137
-_WGS84_F = 1.0 / 298.257223563
 
 
 class Segment(NamedTuple):
@@ -233,15 +231,10 @@ def subsolar_point(times: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _geodetic_to_ecef_km(lat_deg: Any, lon_deg: Any, alt_km: Any) -> np.ndarray:
-    """WGS84 geodetic -> Earth-fixed Cartesian [km], shape (..., 3)."""
-    phi, lam = np.radians(lat_deg), np.radians(lon_deg)
-    h = np.asarray(alt_km, dtype=float)
-    e2 = _WGS84_F * (2.0 - _WGS84_F)
-    n = _WGS84_A_KM / np.sqrt(1.0 - e2 * np.sin(phi) ** 2)
-    x = (n + h) * np.cos(phi) * np.cos(lam)
-    y = (n + h) * np.cos(phi) * np.sin(lam)
-    z = (n * (1.0 - e2) + h) * np.sin(phi)
-    return np.stack([x, y, z], axis=-1)
+    """WGS84 geodetic (degrees, km) -> Earth-fixed Cartesian [km], shape (..., 3)."""
+    from orbitkit.frames import geodetic_to_itrs
+
+    return geodetic_to_itrs(np.radians(lat_deg), np.radians(lon_deg), alt_km)
 
 
 @dataclass(frozen=True)
