@@ -68,6 +68,9 @@ _EXPORTS: dict[str, str] = {
     "VisibilityInterval": "orbitkit.passes",
     "HorizonMask": "orbitkit.passes",
     "find_passes": "orbitkit.passes",
+    "PassSearch": "orbitkit.passes",
+    "parse_horizon": "orbitkit.passes",
+    "passes_to_ical": "orbitkit.ical",
     # sky view
     "SkyView": "orbitkit.skyview",
     "sky_view": "orbitkit.skyview",

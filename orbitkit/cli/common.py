@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import sys
 from collections.abc import Iterable, Sequence
@@ -78,15 +79,18 @@ def add_format_option(
     )
 
 
+# Both build the text in memory and write it once: with an unbuffered stdout
+# (PYTHONUNBUFFERED) row-by-row writing costs one system call per row.
 def emit_json(obj: Any) -> None:
-    json.dump(obj, sys.stdout, indent=2, ensure_ascii=False, allow_nan=False)
-    sys.stdout.write("\n")
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 def emit_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
+    sys.stdout.write(buffer.getvalue())
 
 
 def emit_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
