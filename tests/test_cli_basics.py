@@ -67,3 +67,19 @@ def test_negative_values_are_glued_to_their_option():
     assert _glue_negative_values(argv) == [
         "passes", "x", "--station=-33.87,151.21", "--region=-60,60,50,170", "--station=-1,2",
         "--hours", "3"]
+
+
+def test_southern_station_and_western_region_work_as_separate_arguments(capsys):
+    """'--station -33.87,151.21' must not be taken for an option (issue 2, item 4)."""
+    status = main(["passes", "tiangong", "--station", "-33.87,151.21,40", "--start",
+                   "2026-05-01T00:00:00Z", "--days", "1", "--offline", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    passes = json.loads(out)
+    assert passes and all(p["station"] for p in passes)
+    status = main(["coverage", "beidou-3", "--region", "-60,-50,-80,-70", "--resolution-deg",
+                   "5", "--hours", "1", "--start", "2026-05-01T00:00:00Z", "--offline",
+                   "--format", "json"])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert json.loads(out)["points"] == 3 * 3
