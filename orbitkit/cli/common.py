@@ -9,6 +9,7 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from orbitkit.errors import UserError
@@ -50,6 +51,24 @@ def positive_float(what: str):
 
     parse.__name__ = "number"
     return parse
+
+
+#: File suffixes matplotlib writes that orbitkit offers for figures.
+PICTURE_SUFFIXES = (".png", ".svg", ".pdf", ".jpg", ".jpeg")
+
+
+def picture_path(path: str | None, option: str, what: str = "the figure") -> Path | None:
+    """Check a figure's output path before any work is done: a picture suffix, an existing
+    folder. ``None`` passes through (no figure asked for)."""
+    if path is None:
+        return None
+    out = Path(path)
+    if out.suffix.lower() not in PICTURE_SUFFIXES:
+        raise UserError(f"{option} {path}: {what} is a picture; use "
+                        f"{', '.join(PICTURE_SUFFIXES[:3])} (or .jpg)")
+    if not out.parent.is_dir():
+        raise UserError(f"{option} {path}: folder {out.parent} does not exist")
+    return out
 
 
 def add_elements_options(parser: argparse.ArgumentParser) -> None:

@@ -12,8 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from orbitkit.cli.common import add_format_option, emit_json, emit_table, info
-from orbitkit.errors import CatalogError, TargetError, UserError
+from orbitkit.cli.common import add_format_option, emit_json, emit_table, info, picture_path
+from orbitkit.errors import CatalogError, TargetError
 from orbitkit.timeutil import format_utc, parse_utc
 
 #: Missions this verb can replay (catalogue key -> what it needs from the catalogue).
@@ -113,14 +113,7 @@ def _mission_facts(key: str) -> dict[str, Any]:
 
 
 def _check_output(path: str | None, option: str) -> Path | None:
-    if path is None:
-        return None
-    out = Path(path)
-    if not out.parent.exists():
-        raise UserError(f"{option}: folder {str(out.parent)!r} does not exist")
-    if out.suffix.lower() not in (".png", ".svg", ".pdf", ".jpg", ".jpeg"):
-        raise UserError(f"{option}: {path!r} needs a picture suffix (.png, .svg, .pdf, .jpg)")
-    return out
+    return picture_path(path, option)
 
 
 def run(args: argparse.Namespace) -> int:

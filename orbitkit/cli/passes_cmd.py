@@ -25,6 +25,7 @@ from orbitkit.cli.common import (
     add_format_option,
     emit_table,
     info,
+    picture_path,
     positive_float,
     time_arg,
     warn,
@@ -36,7 +37,6 @@ from orbitkit.errors import UserError
 PASS_COLUMNS = ("norad_id", "name", "station", "rise_utc", "rise_az_deg", "max_utc",
                 "max_elevation_deg", "max_az_deg", "set_utc", "set_az_deg", "duration_s",
                 "visible", "starts_before_window", "ends_after_window")
-_PICTURES = (".png", ".svg", ".pdf")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -109,12 +109,7 @@ def run(args: argparse.Namespace) -> int:
 
     if not -10.0 <= args.min_elevation_deg < 90.0:
         raise UserError(f"--min-elevation-deg {args.min_elevation_deg:g}: must lie in -10..90")
-    out = Path(args.out) if args.out else None
-    if out is not None:
-        if out.suffix.lower() not in _PICTURES:
-            raise UserError(f"--out {out}: the timeline is a picture; use .png, .svg or .pdf")
-        if not out.parent.is_dir():
-            raise UserError(f"--out {out}: folder {out.parent} does not exist")
+    out = picture_path(args.out, "--out", "the timeline")
     sites = [parse_site(s) for s in args.station]
     horizons = _horizons(args.horizon, len(sites))
     start = args.start or now_utc()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import math
 from datetime import timedelta
-from pathlib import Path
 
 from orbitkit.cli.common import (
     add_elements_options,
@@ -20,12 +19,12 @@ from orbitkit.cli.common import (
     emit_json,
     emit_table,
     info,
+    picture_path,
     positive_float,
     time_arg,
 )
 from orbitkit.errors import UserError
 
-_PICTURES = (".png", ".svg", ".pdf")
 _MAX_TIMES = 20_000
 
 
@@ -79,12 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
     if not -10.0 <= args.min_elevation_deg < 90.0:
         raise UserError(f"--min-elevation-deg {args.min_elevation_deg:g}: must lie in -10..90")
-    out = Path(args.out) if args.out else None
-    if out is not None:
-        if out.suffix.lower() not in _PICTURES:
-            raise UserError(f"--out {out}: the sky plot is a picture; use .png, .svg or .pdf")
-        if not out.parent.is_dir():
-            raise UserError(f"--out {out}: folder {out.parent} does not exist")
+    out = picture_path(args.out, "--out", "the sky plot")
     site = parse_site(args.station)
     t0 = args.time or now_utc()
     if args.hours:
