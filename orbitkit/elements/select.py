@@ -60,17 +60,34 @@ class ElementStore:
 
     def __init__(self, sets: Iterable[ElementSet] = ()) -> None:
         self._by_norad: dict[int, list[ElementSet]] = {}
-        self._by_name: dict[str, set[int]] = {}
-        self._by_cospar: dict[str, set[int]] = {}
+        # Name and COSPAR indices are built on first use: most runs look objects up by
+        # NORAD number only, and indexing a 14,000-object snapshot by name costs more than
+        # parsing it (the parser builds names and designators lazily).
+        self._by_name: dict[str, set[int]] | None = None
+        self._by_cospar: dict[str, set[int]] | None = None
         self.add(sets)
 
     def add(self, sets: Iterable[ElementSet]) -> None:
+        by_norad = self._by_norad
         for es in sets:
-            self._by_norad.setdefault(es.norad_id, []).append(es)
-            if es.name:
-                self._by_name.setdefault(_norm(es.name), set()).add(es.norad_id)
-            if es.cospar_id:
-                self._by_cospar.setdefault(es.cospar_id.upper(), set()).add(es.norad_id)
+            bucket = by_norad.get(es.norad_id)
+            if bucket is None:
+                by_norad[es.norad_id] = [es]
+            else:
+                bucket.append(es)
+        self._by_name = self._by_cospar = None
+
+    def _indices(self) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+        if self._by_name is None or self._by_cospar is None:
+            by_name: dict[str, set[int]] = {}
+            by_cospar: dict[str, set[int]] = {}
+            for es in self:
+                if es.name:
+                    by_name.setdefault(_norm(es.name), set()).add(es.norad_id)
+                if es.cospar_id:
+                    by_cospar.setdefault(es.cospar_id.upper(), set()).add(es.norad_id)
+            self._by_name, self._by_cospar = by_name, by_cospar
+        return self._by_name, self._by_cospar
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_norad.values())
@@ -95,10 +112,10 @@ class ElementStore:
 
     def find_name(self, name: str) -> list[int]:
         """NORAD numbers of the objects carrying this name (case- and space-insensitive)."""
-        return sorted(self._by_name.get(_norm(name), ()))
+        return sorted(self._indices()[0].get(_norm(name), ()))
 
     def find_cospar(self, cospar_id: str) -> list[int]:
-        return sorted(self._by_cospar.get(cospar_id.strip().upper(), ()))
+        return sorted(self._indices()[1].get(cospar_id.strip().upper(), ()))
 
 
 def is_low_orbit(es: ElementSet) -> bool:
