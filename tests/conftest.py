@@ -58,9 +58,11 @@ def _no_network_and_isolated_dirs(tmp_path_factory, monkeypatch):
 
 # --------------------------------------------------------------------------- summary
 # Issue 10 asks the test summary to say how many bad inputs and faults were tried. Each test
-# file of that kind is counted by its passed test items; fuzz tests add the number of
-# generated examples through the ``tried`` fixture.
-_TRIED: dict[str, int] = {}
+# file of that kind is counted by its passed test items; tests add the inputs they generate
+# through the ``tried`` fixture or ``tests._tried.count`` (hypothesis tests).
+from tests._tried import TRIED as _TRIED  # noqa: E402
+from tests._tried import count as _count  # noqa: E402
+
 _KIND_BY_FILE = {
     "test_parse_corpus.py": "bad element inputs (hand-made corpus)",
     "test_parse_fuzz.py": "fuzzed element records",
@@ -73,11 +75,7 @@ _KIND_BY_FILE = {
 @pytest.fixture
 def tried():
     """Call ``tried(kind, n)`` to add ``n`` inputs of ``kind`` to the end-of-run summary."""
-
-    def add(kind: str, n: int = 1) -> None:
-        _TRIED[kind] = _TRIED.get(kind, 0) + n
-
-    return add
+    return _count
 
 
 def pytest_runtest_logreport(report):
@@ -85,7 +83,7 @@ def pytest_runtest_logreport(report):
         name = report.nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
         kind = _KIND_BY_FILE.get(name)
         if kind:
-            _TRIED[kind + " [tests]"] = _TRIED.get(kind + " [tests]", 0) + 1
+            _count(kind + " [tests]")
 
 
 def pytest_terminal_summary(terminalreporter):

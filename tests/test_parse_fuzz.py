@@ -18,6 +18,7 @@ from orbitkit.elements.export import to_omm_csv, to_omm_kvn, to_omm_xml
 from orbitkit.elements.model import ElementSet
 from orbitkit.elements.parse import ParseResult, parse_text
 from orbitkit.errors import ElementFileError, ElementParseError
+from tests._tried import count
 
 TLE_3LE = (
     "CSS (TIANHE)            \n"
@@ -65,6 +66,7 @@ FUZZ = settings(max_examples=150, deadline=2000, derandomize=True,
 
 def check(data: str | bytes) -> None:
     """Parse and assert the only allowed outcomes."""
+    count("fuzzed element inputs (hypothesis examples)")
     try:
         result = parse_text(data, path="fuzz")
     except (ElementParseError, ElementFileError) as exc:
