@@ -46,9 +46,8 @@ import matplotlib
 matplotlib.use("Agg")  # draw without a screen (classroom servers, CI)
 import numpy as np  # noqa: E402
 
-from orbitkit import load_element_sets, parse_site, time_grid  # noqa: E402
+from orbitkit import load_element_sets, parse_site, sky_view, time_grid  # noqa: E402
 from orbitkit.plots.skyplot import plot_sky  # noqa: E402
-from orbitkit.skyview import sky_view  # noqa: E402
 
 TARGET = "beidou-3"
 STATION = "beijing"

@@ -48,8 +48,7 @@ matplotlib.use("Agg")  # draw without a screen (classroom servers, CI)
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from orbitkit import load_element_sets, propagate  # noqa: E402
-from orbitkit.coverage import compute_coverage, make_grid  # noqa: E402
+from orbitkit import compute_coverage, load_element_sets, make_grid, propagate  # noqa: E402
 from orbitkit.plots.basemap import world_axes  # noqa: E402
 
 TARGET = "beidou-3"

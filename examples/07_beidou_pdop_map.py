@@ -46,8 +46,14 @@ import matplotlib
 
 matplotlib.use("Agg")  # draw without a screen (classroom servers, CI)
 
-from orbitkit import load_element_sets, parse_site, propagate  # noqa: E402
-from orbitkit.coverage import compute_coverage, make_grid, site_series  # noqa: E402
+from orbitkit import (  # noqa: E402
+    compute_coverage,
+    load_element_sets,
+    make_grid,
+    parse_site,
+    propagate,
+    site_series,
+)
 from orbitkit.plots.coverage_map import plot_coverage_map  # noqa: E402
 from orbitkit.plots.site_series import plot_site_series  # noqa: E402
 
