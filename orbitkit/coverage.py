@@ -23,7 +23,7 @@ How it is fast (the hot path has no Python loop over points or satellites):
   ``height / range >= sin(mask)``; then the weights ``w/rho`` and ``w/rho**2`` reduce, by a third
   small matrix product per epoch, to the ten unique entries of the normal matrix (the
   ``r r^T`` moments are expanded around the point, see :func:`dop_from_moments`). The
-  DOP arithmetic then runs on staged blocks of epochs with preallocated planes.
+  DOP arithmetic then runs on cache-sized slices of epochs with preallocated planes.
 * **Closed-form DOP.** The 4x4 (or (3+C)x(3+C)) normal matrix is inverted through the Schur
   complement of its clock block, a symmetric 3x3 matrix inverted by cofactors on whole arrays.
   HDOP/VDOP use the local up vector directly: ``VDOP^2 = u^T Q u``.
@@ -106,10 +106,15 @@ _HIST_BASE = int(np.array(_HIST_LO, dtype=np.float32).view(np.uint32)) >> _HIST_
 _HIST_TOP = int(np.array(_HIST_HI, dtype=np.float32).view(np.uint32)) >> _HIST_SHIFT
 _HIST_BINS = _HIST_TOP - _HIST_BASE + 1
 
-# Chunk sizing: elements of one per-pair work array (float32). 2**17 floats = 512 KiB keeps
-# the five work arrays of a chunk in the L2/L3 caches; measured best on the 2-core test box.
-_CHUNK_ELEMENTS = 1 << 15
-_DOP_ELEMENTS = 1 << 14
+# Chunk sizing. _CHUNK_ELEMENTS: elements of one per-pair work array (float32, 2 MiB; the
+# four arrays of a thread stay in the shared L3 cache). It is large on purpose: a numpy call
+# holds the GIL for its few microseconds of overhead, and with blocks of a few epochs (2**15)
+# that overhead was half the kernel time, so the two worker threads mostly waited for each
+# other (4.1 s -> 2.3 s for the whole 1-degree / 5-minute run on the 2-core test box).
+# _DOP_ELEMENTS: point-epochs per slice of the DOP arithmetic, whose ~30 planes are streamed
+# ~100 times; 2**15 measured best (24 ns per point-epoch; 2**17: 54 ns, out of L2).
+_CHUNK_ELEMENTS = 1 << 19
+_DOP_ELEMENTS = 1 << 15
 _TILE_POINTS = 384
 # Largest request accepted (point-epochs); beyond this a run takes hours, not seconds.
 _MAX_POINT_EPOCHS = 5.0e9
@@ -472,6 +477,11 @@ def _tile_kernel(
     of its own: epochs are sorted by candidate count so that blocks pad little), the visible
     count (nb, P) float32, whether a DOP exists (nb, P) bool and the squared DOPs (dict of
     (nb, P) float32, garbage where ``has`` is False). The arrays are reused: copy to keep.
+
+    Each numpy call works on a whole block of epochs (up to ``chunk_elements`` pairs), so
+    that the per-call overhead, during which a thread holds the GIL, stays small against the
+    arithmetic, during which it does not: with small blocks two threads spend most of their
+    time waiting for each other.
     """
     n_t = table.n_epochs
     n_p = pos.shape[0]
@@ -486,49 +496,44 @@ def _tile_kernel(
     # epochs in order of candidate count, so that each block of epochs pads to little more
     # than its own count (the sinks do not care about the order)
     t_order = np.argsort(k_per_t, kind="stable")
-    k_per_t = k_per_t[t_order]
     cand = cand[t_order]
     # candidate satellites first, then the dummy (index S) as padding
     order = np.argsort(~cand, axis=1, kind="stable")
     order = np.where(np.take_along_axis(cand, order, axis=1), order, n_s)
+    ks = np.maximum(k_per_t[t_order], 1).tolist()
     # work buffers, allocated once per call and reused by every block of epochs
-    size = max(chunk_elements, int(k_per_t.max(initial=1)) * n_p)
+    size = max(chunk_elements, ks[-1] * n_p)
     buf_h = np.empty(size, dtype=np.float32)
     buf_q = np.empty(size, dtype=np.float32)
     buf_w = np.empty(size, dtype=np.float32)
     buf_v = np.empty(size, dtype=bool)
-    # The pair kernel runs on small blocks (its four buffers stay in the L2 cache); its
-    # moments are staged until about _DOP_ELEMENTS point-epochs, and the ~130 array
-    # operations of the DOP then run on that larger block (fewer numpy calls per value).
-    stage_t = max(1, min(n_t, _DOP_ELEMENTS // n_p))
-    stage_counts = np.empty((stage_t, n_groups, n_p), dtype=np.float32)
-    stage_moments = np.empty((stage_t, ncol, n_p), dtype=np.float32)
-    staged = 0
-    ws = _Workspace(0)
+    # moments of every epoch of the block (sorted order); the DOP arithmetic (~100 array
+    # operations) then runs on slices of about _DOP_ELEMENTS point-epochs, whose planes
+    # stay in the L2 cache
+    counts = np.empty((n_t, n_groups, n_p), dtype=np.float32)
+    moments = np.empty((n_t, ncol, n_p), dtype=np.float32)
+    dop_t = max(1, min(n_t, _DOP_ELEMENTS // n_p))
+    ws = _Workspace(dop_t * n_p)
     sin_mask = table.sin_mask
     one = np.float32(1.0)
     pos32 = pos.astype(np.float32)
     up32 = up.astype(np.float32)
 
-    def flush(upto: int) -> None:
-        visible, has, dop2 = _dop_planes(stage_counts[:staged], stage_moments[:staged],
-                                         pos32, up32, ws, dops)
-        sink.add(t_order[upto - staged:upto], visible, has, dop2)
-
+    done = 0  # epochs whose DOP is done
     t0 = 0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         while t0 < n_t:
-            # as many epochs as fit the buffers (and the stage), padded to the largest
-            # candidate count among them
-            k_run = np.maximum(k_per_t[t0:t0 + stage_t - staged], 1)
-            fits = np.flatnonzero(k_run * n_p * np.arange(1, k_run.size + 1) <= size)
-            nb = int(fits[-1]) + 1 if fits.size else 1
-            t1 = t0 + nb
-            k = int(k_run[nb - 1])
-            t_idx = t_order[t0:t1]
+            # as many epochs as fit the buffers, padded to the largest candidate count among
+            # them (the last: counts are sorted)
+            t1 = t0 + 1
+            while t1 < n_t and ks[t1] * (t1 + 1 - t0) * n_p <= size:
+                t1 += 1
+            nb = t1 - t0
+            k = ks[t1 - 1]
+            t_idx = t_order[t0:t1, None]
             idx = order[t0:t1, :k]
-            rows = table.rows[t_idx[:, None], idx].reshape(nb * k, 5)
-            mom = table.moments[t_idx[:, None], idx]  # (nb, K, ncol)
+            rows = table.rows[t_idx, idx].reshape(nb * k, 5)
+            mom = table.moments[t_idx, idx]  # (nb, K, ncol)
             m = nb * k * n_p
             height = buf_h[:m].reshape(nb * k, n_p)
             rng = buf_q[:m].reshape(nb * k, n_p)
@@ -545,16 +550,16 @@ def _tile_kernel(
             np.multiply(rng, rng, out=height)  # A = w/rho^2
             shape = (nb, k, n_p)
             mom_t = mom.transpose(0, 2, 1)  # (nb, ncol, K)
-            s0, s1 = staged, staged + nb
-            np.matmul(mom_t[:, 10 + 3 * n_groups:, :], w.reshape(shape),
-                      out=stage_counts[s0:s1])
-            np.matmul(mom_t[:, :10, :], height.reshape(shape), out=stage_moments[s0:s1, :10])
-            np.matmul(mom_t[:, 10:, :], rng.reshape(shape), out=stage_moments[s0:s1, 10:])
-            staged = s1
+            np.matmul(mom_t[:, 10 + 3 * n_groups:, :], w.reshape(shape), out=counts[t0:t1])
+            np.matmul(mom_t[:, :10, :], height.reshape(shape), out=moments[t0:t1, :10])
+            np.matmul(mom_t[:, 10:, :], rng.reshape(shape), out=moments[t0:t1, 10:])
             t0 = t1
-            if staged == stage_t or t0 == n_t:
-                flush(t0)
-                staged = 0
+            while done < t0 and (done + dop_t <= t0 or t0 == n_t):
+                d1 = min(done + dop_t, t0)
+                visible, has, dop2 = _dop_planes(counts[done:d1], moments[done:d1],
+                                                 pos32, up32, ws, dops)
+                sink.add(t_order[done:d1], visible, has, dop2)
+                done = d1
 
 
 _DOP_KEYS = DOP_KINDS
