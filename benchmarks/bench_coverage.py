@@ -89,7 +89,7 @@ def baseline(element_file: Path | None, resolution: float, hours: float, step_mi
     from coverage_reference import reference_summary
 
     from orbitkit.elements.sources import load_element_sets
-    from orbitkit.propagate import propagate
+    from orbitkit.propagation import propagate
 
     t0 = time.perf_counter()
     start = datetime(2026, 5, 1, tzinfo=UTC)

@@ -37,7 +37,7 @@ from sgp4.api import SatrecArray  # noqa: E402
 
 from orbitkit.catalog import resolve_target  # noqa: E402
 from orbitkit.elements.model import ElementSet  # noqa: E402
-from orbitkit.propagate import propagate  # noqa: E402
+from orbitkit.propagation import propagate  # noqa: E402
 
 SNAPSHOT = Path(os.environ.get("ORBITKIT_SHARED_DATA", REPO.parent / "shared" / "data")) / (
     "tle/celestrak-active-2026-02-24.tle"

@@ -52,9 +52,9 @@ _EXPORTS: dict[str, str] = {
     "load_element_sets": "orbitkit.elements.sources",
     "nominal_sets": "orbitkit.elements.nominal",
     # propagation and frames
-    "Ephemeris": "orbitkit.propagate",
-    "propagate": "orbitkit.propagate",
-    "iter_propagate": "orbitkit.propagate",
+    "Ephemeris": "orbitkit.propagation",
+    "propagate": "orbitkit.propagation",
+    "iter_propagate": "orbitkit.propagation",
     "itrs_to_geodetic": "orbitkit.frames",
     "geodetic_to_itrs": "orbitkit.frames",
     "teme_to_itrs": "orbitkit.frames",

@@ -71,7 +71,7 @@ _G3 = -6.2e-6
 _BLOCK = 16384
 # numpy's ufuncs release the GIL, so large geodetic conversions are split over threads:
 # measured on 2 cores, 10,000 x 100 samples in 65 ms on two threads against 100-138 ms on
-# one. (sgp4's SatrecArray holds the GIL; see orbitkit.propagate.) Below ~50k samples
+# one. (sgp4's SatrecArray holds the GIL; see orbitkit.propagation.) Below ~50k samples
 # the hand-off costs more than it saves.
 _WORKERS = min(2, os.cpu_count() or 1)
 _PARALLEL_MIN_SAMPLES = 50_000

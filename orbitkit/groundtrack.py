@@ -454,7 +454,7 @@ def ground_track_from_ephemeris(
     footprint_time: Any = None,
     footprint_mask_deg: float | None = None,
 ) -> GroundTrack:
-    """A :class:`GroundTrack` from an :class:`orbitkit.propagate.Ephemeris`.
+    """A :class:`GroundTrack` from an :class:`orbitkit.propagation.Ephemeris`.
 
     Uses the ephemeris' geodetic coordinates, Earth-fixed positions and per-sample status.
     With ``footprint_mask_deg`` footprints are added at ``footprint_time`` (default: the
@@ -503,7 +503,7 @@ def ground_track(
             f"{len(element_sets)} satellites x {n} samples is too many for a ground track; "
             "use a larger --step-s or fewer hours"
         )
-    from orbitkit.propagate import propagate
+    from orbitkit.propagation import propagate
     from orbitkit.timeutil import time_grid
 
     t0 = to_datetime64(start)

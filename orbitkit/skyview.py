@@ -3,7 +3,7 @@
 Azimuth (from north, clockwise), geometric elevation (no refraction, WGS84 vertical),
 slant range and range rate, for S satellites at T times: the numbers behind a polar sky
 plot (:mod:`orbitkit.plots.skyplot`) and ``orbitkit skyplot --format json``. Pure numpy on
-top of :mod:`orbitkit.propagate` and :mod:`orbitkit.frames`; no I/O, no plotting.
+top of :mod:`orbitkit.propagation` and :mod:`orbitkit.frames`; no I/O, no plotting.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def sky_view(
     station
         A :class:`~orbitkit.sites.Site`, a site key or ``"LAT,LON[,ALT_M]"``.
     times
-        One time or T times (anything :func:`orbitkit.propagate.propagate` takes: aware
+        One time or T times (anything :func:`orbitkit.propagation.propagate` takes: aware
         datetimes, ISO strings with a zone, ``datetime64`` UTC,
         :func:`orbitkit.timeutil.time_grid`).
     orbit_classes, prns
@@ -138,7 +138,7 @@ def sky_view(
     -------
     SkyView
     """
-    from orbitkit.propagate import propagate
+    from orbitkit.propagation import propagate
 
     site = parse_site(station)
     if isinstance(times, str) or not hasattr(times, "__len__"):

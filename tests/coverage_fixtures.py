@@ -1,7 +1,7 @@
 """Shared test data for the coverage tests: real BDS-3 positions from the 2026 snapshot.
 
 TLEs are read here with :func:`sgp4.api.Satrec.twoline2rv` and propagated with
-:mod:`orbitkit.propagate`, so these tests depend on the snapshot, not on the element loader.
+:mod:`orbitkit.propagation`, so these tests depend on the snapshot, not on the element loader.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def bds3_sets(path: Path) -> tuple[ElementSet, ...]:
 @functools.cache
 def bds3_positions(path: Path):
     """(r_itrs_km (35, 144, 3), times): 2026-05-01, 24 h every 10 min (cached)."""
-    from orbitkit.propagate import propagate
+    from orbitkit.propagation import propagate
 
     t = times()
     eph = propagate(list(bds3_sets(path)), t)

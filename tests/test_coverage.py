@@ -223,7 +223,7 @@ def test_multi_constellation_four_clocks_against_reference(tle_dir):
     """BeiDou+GPS+Galileo+GLONASS (2021 'gnss' snapshot), one clock each, vs float64 inv."""
     from coverage_reference import reference_summary
 
-    from orbitkit.propagate import propagate
+    from orbitkit.propagation import propagate
 
     names = ("BeiDou", "GPS", "Galileo", "GLONASS")
     sets = cf.read_tles(tle_dir / "celestrak-gnss-2021-02-03.txt",

@@ -110,7 +110,7 @@ def test_omm_object_100123_resolves_and_propagates(tmp_path, parser, capsys):
     import numpy as np
 
     from orbitkit.elements.sources import load_element_sets
-    from orbitkit.propagate import propagate
+    from orbitkit.propagation import propagate
 
     es = load_element_sets("100123", files=[path], at=AT).sets[0]
     eph = propagate([es], [AT + timedelta(hours=h) for h in range(6)])

@@ -32,8 +32,8 @@ def _have(module: str) -> bool:
         return False
 
 
-needs_propagate = pytest.mark.skipif(not _have("orbitkit.propagate"),
-                                     reason="orbitkit.propagate not written yet")
+needs_propagate = pytest.mark.skipif(not _have("orbitkit.propagation"),
+                                     reason="orbitkit.propagation not written yet")
 needs_parser = pytest.mark.skipif(not _have("orbitkit.elements.parse"),
                                   reason="orbitkit.elements.parse (--elements) not written yet")
 
@@ -116,7 +116,7 @@ def test_czml_positions_match_our_ephemeris(css_set):
     """CZML FIXED cartesian samples equal propagate()'s ITRS positions within 1 mm."""
     from orbitkit.export import track_to_czml
     from orbitkit.groundtrack import ground_track
-    from orbitkit.propagate import propagate
+    from orbitkit.propagation import propagate
     from orbitkit.timeutil import format_utc
 
     gt = ground_track([css_set], START, hours=1.0, step_s=60.0)

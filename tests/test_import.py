@@ -41,3 +41,19 @@ def test_public_names_resolve():
         f"print(json.dumps([n for n in {names!r} if getattr(orbitkit, n, None) is None]))"
     )
     assert missing == []
+
+
+def test_submodule_import_does_not_shadow_a_public_function():
+    """Importing a submodule binds its name on the package; no public name may be a
+    submodule's name too, or `orbitkit.<name>` turns from a function into a module."""
+    found = _probe(
+        "import json, pkgutil, orbitkit; "
+        "mods = {m.name for m in pkgutil.iter_modules(orbitkit.__path__)}; "
+        "print(json.dumps(sorted(mods & set(orbitkit.__all__))))"
+    )
+    assert found == []
+    callable_after = _probe(
+        "import json, orbitkit.propagation, orbitkit; "
+        "print(json.dumps(callable(orbitkit.propagate)))"
+    )
+    assert callable_after is True

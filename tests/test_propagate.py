@@ -10,7 +10,7 @@ from sgp4.api import SGP4_ERRORS, Satrec
 
 from orbitkit.elements.model import ElementSet
 from orbitkit.errors import PropagationError, RequestTooLargeError, TimeInputError
-from orbitkit.propagate import Ephemeris, iter_propagate, propagate
+from orbitkit.propagation import Ephemeris, iter_propagate, propagate
 from orbitkit.timeutil import time_grid
 
 # CelesTrak active snapshot 2026-02-24 (the shared reference file)
@@ -261,7 +261,7 @@ def test_importing_propagate_stays_light():
     import subprocess
     import sys
 
-    code = ("import sys, json, orbitkit.propagate, orbitkit.frames, orbitkit.timeutil; "
+    code = ("import sys, json, orbitkit.propagation, orbitkit.frames, orbitkit.timeutil; "
             "print(json.dumps([m for m in ('skyfield', 'matplotlib', 'cartopy', 'astropy', "
             "'scipy') if m in sys.modules]))")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,

@@ -7,8 +7,8 @@ column 69, the start, stop and step (minutes from epoch) of the reference output
 
 Pipeline: the records are written as an ordinary 3LE file (name from the comment line,
 the test-only columns after 69 cut off), read by orbitkit's element parser, propagated in
-one batch per satellite by :func:`orbitkit.propagate.propagate` from ``datetime64`` times,
-and read back from the :class:`~orbitkit.propagate.Ephemeris` rows.
+one batch per satellite by :func:`orbitkit.propagation.propagate` from ``datetime64`` times,
+and read back from the :class:`~orbitkit.propagation.Ephemeris` rows.
 
 Tolerance: the reference prints km to 1e-8 and km/s to 1e-9, but it was computed by
 another compiler: python-sgp4 itself (``Satrec.sgp4_tsince``) differs from it by up to
@@ -29,7 +29,7 @@ import pytest
 import sgp4
 
 from orbitkit.elements.model import ElementSet
-from orbitkit.propagate import propagate
+from orbitkit.propagation import propagate
 
 SGP4_DIR = Path(os.path.dirname(sgp4.__file__))
 POS_TOL_KM = 2e-7

@@ -1,7 +1,7 @@
 """``orbitkit coverage TARGET``: visible satellites and DOP over a region, as a map or numbers.
 
 Argument parsing and printing only: element sets from
-:func:`orbitkit.cli._elements.elements_for_cli`, positions from :mod:`orbitkit.propagate`,
+:func:`orbitkit.cli._elements.elements_for_cli`, positions from :mod:`orbitkit.propagation`,
 everything else from :mod:`orbitkit.coverage` and the plots.
 
 Multi-constellation: a TARGET made only of constellation words -- ``gnss`` (all four),
@@ -169,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
 
     from orbitkit import coverage as cov
     from orbitkit.progress import Progress
-    from orbitkit.propagate import propagate
+    from orbitkit.propagation import propagate
     from orbitkit.timeutil import now_utc
 
     if not math.isfinite(args.mask_deg) or not (-10.0 <= args.mask_deg < 90.0):

@@ -2,7 +2,7 @@
 
 Argument parsing and printing only: element sets come from
 :func:`orbitkit.cli._elements.elements_for_cli`, numbers from
-:mod:`orbitkit.propagate`.
+:mod:`orbitkit.propagation`.
 
 Failed samples (sgp4 error codes: decayed, eccentricity out of range, ...) are left out
 of the CSV rows, and one warning per satellite on stderr names it, the number of samples
@@ -85,7 +85,7 @@ def _merge_failures(into: dict[int, dict[str, Any]], eph: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from orbitkit.cli._elements import elements_for_cli
-    from orbitkit.propagate import Ephemeris, iter_propagate, propagate
+    from orbitkit.propagation import Ephemeris, iter_propagate, propagate
     from orbitkit.timeutil import now_utc, time_grid
 
     start = args.start or now_utc()
