@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -470,6 +471,7 @@ def _tile_kernel(
     cull: bool = True,
     chunk_elements: int = _CHUNK_ELEMENTS,
     dops: frozenset[str] = frozenset(DOP_KINDS),
+    ws: _Workspace | None = None,
 ) -> None:
     """Run the fused kernel over one grid block and every epoch, feeding ``sink`` per block.
 
@@ -481,7 +483,9 @@ def _tile_kernel(
     Each numpy call works on a whole block of epochs (up to ``chunk_elements`` pairs), so
     that the per-call overhead, during which a thread holds the GIL, stays small against the
     arithmetic, during which it does not: with small blocks two threads spend most of their
-    time waiting for each other.
+    time waiting for each other. ``ws`` holds the scratch arrays; a worker passes the same one
+    for all its blocks, so that they are not allocated again (and page-faulted in: glibc
+    returns freed multi-megabyte blocks to the system) for every block.
     """
     n_t = table.n_epochs
     n_p = pos.shape[0]
@@ -501,33 +505,37 @@ def _tile_kernel(
     order = np.argsort(~cand, axis=1, kind="stable")
     order = np.where(np.take_along_axis(cand, order, axis=1), order, n_s)
     ks = np.maximum(k_per_t[t_order], 1).tolist()
-    # work buffers, allocated once per call and reused by every block of epochs
+    # blocks of epochs: as many as fit the pair buffers, padded to the largest candidate count
+    # among them (the last one: counts are sorted); planned with plain integers
     size = max(chunk_elements, ks[-1] * n_p)
-    buf_h = np.empty(size, dtype=np.float32)
-    buf_q = np.empty(size, dtype=np.float32)
-    buf_w = np.empty(size, dtype=np.float32)
-    buf_v = np.empty(size, dtype=bool)
-    # moments of every epoch of the block (sorted order); the DOP arithmetic (~100 array
-    # operations) then runs on slices of about _DOP_ELEMENTS point-epochs, whose planes
-    # stay in the L2 cache
-    counts = np.empty((n_t, n_groups, n_p), dtype=np.float32)
-    moments = np.empty((n_t, ncol, n_p), dtype=np.float32)
-    dop_t = max(1, min(n_t, _DOP_ELEMENTS // n_p))
-    ws = _Workspace(dop_t * n_p)
+    blocks = []
+    t0 = 0
+    while t0 < n_t:
+        t1 = t0 + 1
+        while t1 < n_t and ks[t1] * (t1 + 1 - t0) * n_p <= size:
+            t1 += 1
+        blocks.append((t0, t1))
+        t0 = t1
+    max_nb = max(t1 - t0 for t0, t1 in blocks)
+    # the DOP arithmetic (~100 array operations) runs on even slices of a block of about
+    # _DOP_ELEMENTS point-epochs, whose planes stay in the L2 cache
+    dop_t = max(1, min(max_nb, _DOP_ELEMENTS // n_p))
+    if ws is None:
+        ws = _Workspace(dop_t * n_p)
+    # work buffers, reused by every block of epochs (and by the next call with the same ws)
+    buf_h = ws.get("pair_h", (size,))
+    buf_q = ws.get("pair_q", (size,))
+    buf_w = ws.get("pair_w", (size,))
+    buf_v = ws.get("pair_v", (size,), bool)
+    counts = ws.get("counts", (max_nb, n_groups, n_p))
+    moments = ws.get("moments", (max_nb, ncol, n_p))
     sin_mask = table.sin_mask
     one = np.float32(1.0)
     pos32 = pos.astype(np.float32)
     up32 = up.astype(np.float32)
 
-    done = 0  # epochs whose DOP is done
-    t0 = 0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        while t0 < n_t:
-            # as many epochs as fit the buffers, padded to the largest candidate count among
-            # them (the last: counts are sorted)
-            t1 = t0 + 1
-            while t1 < n_t and ks[t1] * (t1 + 1 - t0) * n_p <= size:
-                t1 += 1
+        for t0, t1 in blocks:
             nb = t1 - t0
             k = ks[t1 - 1]
             t_idx = t_order[t0:t1, None]
@@ -550,16 +558,15 @@ def _tile_kernel(
             np.multiply(rng, rng, out=height)  # A = w/rho^2
             shape = (nb, k, n_p)
             mom_t = mom.transpose(0, 2, 1)  # (nb, ncol, K)
-            np.matmul(mom_t[:, 10 + 3 * n_groups:, :], w.reshape(shape), out=counts[t0:t1])
-            np.matmul(mom_t[:, :10, :], height.reshape(shape), out=moments[t0:t1, :10])
-            np.matmul(mom_t[:, 10:, :], rng.reshape(shape), out=moments[t0:t1, 10:])
-            t0 = t1
-            while done < t0 and (done + dop_t <= t0 or t0 == n_t):
-                d1 = min(done + dop_t, t0)
-                visible, has, dop2 = _dop_planes(counts[done:d1], moments[done:d1],
+            np.matmul(mom_t[:, 10 + 3 * n_groups:, :], w.reshape(shape), out=counts[:nb])
+            np.matmul(mom_t[:, :10, :], height.reshape(shape), out=moments[:nb, :10])
+            np.matmul(mom_t[:, 10:, :], rng.reshape(shape), out=moments[:nb, 10:])
+            n_slices = max(1, round(nb / dop_t))  # slices of 2/3 to 3/2 of dop_t epochs
+            for i in range(n_slices):
+                d0, d1 = nb * i // n_slices, nb * (i + 1) // n_slices
+                visible, has, dop2 = _dop_planes(counts[d0:d1], moments[d0:d1],
                                                  pos32, up32, ws, dops)
-                sink.add(t_order[done:d1], visible, has, dop2)
-                done = d1
+                sink.add(t_order[t0 + d0:t0 + d1], visible, has, dop2)
 
 
 _DOP_KEYS = DOP_KINDS
@@ -701,12 +708,12 @@ class _Workspace:
         self.n = n
         self._store: dict[str, np.ndarray] = {}
 
-    def get(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
+    def get(self, name: str, shape: tuple[int, ...], dtype: Any = np.float32) -> np.ndarray:
         size = math.prod(shape)
         buf = self._store.get(name)
         if buf is None or buf.size < size:
             # grow with headroom: blocks of epochs differ a little in size
-            buf = self._store[name] = np.empty(max(size + size // 4, self.n), dtype=np.float32)
+            buf = self._store[name] = np.empty(max(size + size // 4, self.n), dtype=dtype)
         return buf[:size].reshape(shape)
 
 
@@ -1250,11 +1257,17 @@ def compute_coverage(
     if unknown:
         raise ValueError(f"unknown DOP kinds {sorted(unknown)}; choose from {DOP_KINDS}")
 
+    # scratch arrays per worker thread, kept across its tiles (dropped with this call)
+    local = threading.local()
+
     def run(index: np.ndarray) -> _TileSummary:
         if blas_local is not None:
             blas_local(1)  # this worker's BLAS calls stay on this worker's core
+        ws = getattr(local, "ws", None)
+        if ws is None:
+            ws = local.ws = _Workspace(0)
         sink = _SummarySink(n_t, index.size, pdop_threshold, point_quantiles)
-        _tile_kernel(table, pos[index], up[index], sink, cull=cull, dops=want)
+        _tile_kernel(table, pos[index], up[index], sink, cull=cull, dops=want, ws=ws)
         return sink.summary(index)
 
     n_workers = workers or _default_workers()
