@@ -62,6 +62,7 @@ _EXPORTS: dict[str, str] = {
     "GroundTrack": "orbitkit.groundtrack",
     "ground_track": "orbitkit.groundtrack",
     "footprint": "orbitkit.groundtrack",
+    "footprint_half_angle_deg": "orbitkit.groundtrack",
     "write_track": "orbitkit.export",
     # passes
     "Pass": "orbitkit.passes",
@@ -71,6 +72,8 @@ _EXPORTS: dict[str, str] = {
     "PassSearch": "orbitkit.passes",
     "parse_horizon": "orbitkit.passes",
     "passes_to_ical": "orbitkit.ical",
+    "sun_elevation_deg": "orbitkit.sun",
+    "is_sunlit": "orbitkit.sun",
     # sky view
     "SkyView": "orbitkit.skyview",
     "sky_view": "orbitkit.skyview",
@@ -91,16 +94,26 @@ _EXPORTS: dict[str, str] = {
     "TransferResult": "orbitkit.deepspace.transfer",
     "PorkchopGrid": "orbitkit.deepspace.transfer",
     "tianwen1_mars_orbits": "orbitkit.deepspace.mars",
+    "insertion_delta_v_km_s": "orbitkit.deepspace.mars",
+    "date_range": "orbitkit.deepspace",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+# public name -> (module, name there), where the name there would be ambiguous at the top
+_RENAMED: dict[str, tuple[str, str]] = {
+    "mars_ground_track": ("orbitkit.deepspace.mars", "ground_track"),
+}
+
+__all__ = ["__version__", *_EXPORTS, *_RENAMED]
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
+    if name in _RENAMED:
+        module, inner = _RENAMED[name]
+    else:
+        module, inner = _EXPORTS.get(name), name
     if module is None:
         raise AttributeError(f"module 'orbitkit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(module), inner)
     globals()[name] = value
     return value
 

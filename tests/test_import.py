@@ -57,3 +57,13 @@ def test_submodule_import_does_not_shadow_a_public_function():
         "print(json.dumps(callable(orbitkit.propagate)))"
     )
     assert callable_after is True
+
+
+def test_plot_names_resolve_without_loading_matplotlib_first():
+    found = _probe(
+        "import sys, json, orbitkit.plots as p; "
+        "light = 'matplotlib' not in sys.modules; "
+        "missing = [n for n in p.__all__ if not callable(getattr(p, n))]; "
+        "print(json.dumps([light, missing]))"
+    )
+    assert found == [True, []]
