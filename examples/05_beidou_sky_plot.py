@@ -46,7 +46,7 @@ import matplotlib
 matplotlib.use("Agg")  # draw without a screen (classroom servers, CI)
 import numpy as np  # noqa: E402
 
-from orbitkit import load_element_sets, parse_site, sky_view, time_grid  # noqa: E402
+from orbitkit import load_element_sets_at_epoch, parse_site, sky_view, time_grid  # noqa: E402
 from orbitkit.plots.skyplot import plot_sky  # noqa: E402
 
 TARGET = "beidou-3"
@@ -56,21 +56,11 @@ HOURS, STEP_MIN = 24, 5
 MASK_DEG = 10.0
 
 # Real element sets when there are any (the file given, or orbitkit's cache from an earlier
-# 'orbitkit fetch'), else the catalogue's nominal design orbits at a fixed time.
-files = sys.argv[1:2]
-res = load_element_sets(TARGET, files=files, offline=True, at=NOMINAL_AT)
-real = [es.epoch for es in res.sets if not es.is_nominal]
-if real:
-    start = max(real).replace(second=0, microsecond=0)
-    # Choose the sets (and judge their age) for the time the lesson uses, not for today.
-    res = load_element_sets(TARGET, files=files, offline=True, at=start)
-    print(f"real element sets ({', '.join(sorted({es.source for es in res.sets}))}), "
-          f"epochs up to {max(real):%Y-%m-%d %H:%M} UTC")
-else:
-    print("note: no element file given and none in orbitkit's cache, so the catalogue's "
-          "nominal design orbits are used (give a TLE file, e.g. a CelesTrak snapshot, for "
-          "real tracked elements)")
-    start = res.at
+# 'orbitkit fetch'), studied at their own epoch; else the catalogue's nominal design orbits
+# at a fixed time.
+res, start = load_element_sets_at_epoch(TARGET, files=sys.argv[1:2], fallback_at=NOMINAL_AT,
+                                        pick="latest")
+print(res.source_note())
 for warning in res.warnings:
     print("  warning:", warning[:160])
 

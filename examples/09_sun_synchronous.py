@@ -51,7 +51,7 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from orbitkit import load_element_sets, propagate, time_grid  # noqa: E402
+from orbitkit import load_element_sets_at_epoch, propagate, time_grid  # noqa: E402
 
 TARGET = "Fengyun-3E,Fengyun-3F,Fengyun-3H,Fengyun-3D,Fengyun-3G"
 NOMINAL_AT = "2026-03-01T00:00:00Z"  # a fixed time, so the lesson gives the same figure
@@ -59,21 +59,11 @@ SPAN_DAYS = 120
 STEP_S = 60.0
 
 # Real element sets when there are any (the file given, or orbitkit's cache from an earlier
-# 'orbitkit fetch'), else the catalogue's nominal design orbits at a fixed time.
-files = sys.argv[1:2]
-res = load_element_sets(TARGET, files=files, offline=True, at=NOMINAL_AT)
-real = [es.epoch for es in res.sets if not es.is_nominal]
-if real:
-    start = max(real)
-    # Choose the sets (and judge their age) for the time the lesson uses, not for today.
-    res = load_element_sets(TARGET, files=files, offline=True, at=start)
-    print(f"real element sets ({', '.join(sorted({es.source for es in res.sets}))}), "
-          f"epochs up to {max(real):%Y-%m-%d %H:%M} UTC")
-else:
-    print("note: no element file given and none in orbitkit's cache, so the catalogue's "
-          "nominal design orbits are used (give a TLE file, e.g. a CelesTrak snapshot, for "
-          "real tracked elements)")
-    start = res.at
+# 'orbitkit fetch'), studied at their own epoch; else the catalogue's nominal design orbits
+# at a fixed time.
+res, start = load_element_sets_at_epoch(TARGET, files=sys.argv[1:2], fallback_at=NOMINAL_AT,
+                                        pick="latest")
+print(res.source_note())
 for warning in res.warnings:
     print("  warning:", warning[:160])
 

@@ -50,6 +50,7 @@ _EXPORTS: dict[str, str] = {
     "export_elements": "orbitkit.elements.export",
     "ElementResolution": "orbitkit.elements.sources",
     "load_element_sets": "orbitkit.elements.sources",
+    "load_element_sets_at_epoch": "orbitkit.elements.sources",
     "nominal_sets": "orbitkit.elements.nominal",
     # propagation and frames
     "Ephemeris": "orbitkit.propagation",

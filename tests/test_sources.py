@@ -231,3 +231,21 @@ def test_a_stale_constellation_gets_one_summary_line(active_2026):
     assert len(stale) == 1 and stale[0].startswith("35 element sets are")
     single = load("48274", files=[active_2026], at="2026-05-01T00:00:00Z", offline=True)
     assert any("older than 14 days" in w for w in single.warnings)
+
+
+def test_sets_studied_at_their_own_epoch(active_2026):
+    """Real sets: the time is their newest epoch (whole minutes); none: nominal at the fallback."""
+    from datetime import datetime
+
+    from orbitkit.elements.sources import load_element_sets_at_epoch
+
+    res, at = load_element_sets_at_epoch("fengyun-4a,fengyun-4b", files=[active_2026],
+                                         fallback_at="2026-03-01T00:00:00Z")
+    newest = max(es.epoch for es in res.sets)
+    assert at == newest.replace(second=0, microsecond=0) and res.at == at
+    assert res.source_note().startswith("real element sets (file)")
+    res, at = load_element_sets_at_epoch("fengyun-4a", fallback_at="2026-03-01T00:00:00Z")
+    assert at == datetime.fromisoformat("2026-03-01T00:00:00+00:00")
+    assert res.any_nominal and res.source_note().startswith("nominal design orbits")
+    with pytest.raises(ValueError):
+        load_element_sets_at_epoch("fengyun-4a", fallback_at=at, pick="middle")

@@ -36,7 +36,8 @@ from orbitkit.errors import (
 )
 from orbitkit.timeutil import parse_utc
 
-__all__ = ["ElementResolution", "load_element_sets", "read_element_files"]
+__all__ = ["ElementResolution", "load_element_sets", "load_element_sets_at_epoch",
+           "read_element_files"]
 
 _UTC_FMT = "%Y-%m-%dT%H:%M:%SZ"
 #: Bad records listed one by one before the rest are summarised in a single line.
@@ -102,6 +103,19 @@ class ElementResolution:
         out["missing"] = len(self.missing)
         out["illustrative"] = self.any_nominal
         return out
+
+    def source_note(self) -> str:
+        """One line for a person: real sets (which sources, newest epoch) or nominal orbits."""
+        real = [es for es in self.sets if not es.is_nominal]
+        if not real:
+            return ("nominal design orbits of the catalogue (no element file given and none in "
+                    "the cache): positions are illustrative; give a TLE/OMM file, e.g. a "
+                    "CelesTrak snapshot, for real tracked elements")
+        kinds = ", ".join(sorted({es.source for es in real}))
+        newest = max(es.epoch for es in real)
+        nominal = len(self.sets) - len(real)
+        extra = f"; {nominal} from nominal design orbits" if nominal else ""
+        return f"real element sets ({kinds}), epochs up to {newest:%Y-%m-%d %H:%M} UTC{extra}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -422,6 +436,37 @@ def load_element_sets(
     if not result.sets:
         raise ElementsUnavailableError(_nothing_message(target, result, net_off, bool(files)))
     return result
+
+
+def load_element_sets_at_epoch(
+    target: str | Sequence[Member],
+    *,
+    fallback_at: datetime | str,
+    files: Sequence[str | Path] = (),
+    offline: bool | None = True,
+    pick: str = "latest",
+) -> tuple[ElementResolution, datetime]:
+    """Element sets and the time to study them at: their own epoch when real sets exist.
+
+    Lessons and reproducible figures want "the real satellites when I have their elements,
+    else the design": with real sets (from ``files`` or the cache) the time is the newest
+    (``pick="latest"``) or oldest (``"earliest"``) real epoch, whole minutes, and the sets
+    are chosen (and judged for staleness) for that time; with none, nominal design orbits
+    at ``fallback_at``.
+
+    Returns
+    -------
+    (ElementResolution, datetime)
+        The sets, and the aware UTC time they were chosen for.
+    """
+    if pick not in ("latest", "earliest"):
+        raise ValueError(f"pick must be 'latest' or 'earliest', not {pick!r}")
+    res = load_element_sets(target, files=files, offline=offline, at=fallback_at)
+    real = [es.epoch for es in res.sets if not es.is_nominal]
+    if not real:
+        return res, res.at
+    at = (max(real) if pick == "latest" else min(real)).replace(second=0, microsecond=0)
+    return load_element_sets(target, files=files, offline=offline, at=at), at
 
 
 def _stale_summary(stale: list[tuple[ElementSet, str]], at: datetime,
