@@ -56,6 +56,39 @@ def _no_network_and_isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("ORBITKIT_CATALOG_PATH", raising=False)
 
 
+def _refuse_urlopen(url, *args, **kwargs):
+    # skyfield probes ``urlopen('')`` at import and expects ValueError; anything else is a
+    # real request.
+    if url == "":
+        raise ValueError("unknown url type: ''")
+    raise AssertionError(f"network access attempted: urlopen({url!r})")
+
+
+@pytest.fixture
+def no_network(monkeypatch, tmp_path):
+    """Every way out raises loudly, and cartopy's data folders are empty (a fresh machine)."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args[:2]!r}")
+
+    import socket
+    import urllib.request
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(urllib.request, "urlopen", _refuse_urlopen)
+    try:
+        import cartopy
+        import cartopy.io
+
+        monkeypatch.setitem(cartopy.config, "data_dir", tmp_path / "cartopy-data")
+        monkeypatch.setitem(cartopy.config, "pre_existing_data_dir", tmp_path / "cartopy-pre")
+        monkeypatch.setattr(cartopy.io.Downloader, "acquire_resource", refuse)
+    except ImportError:
+        pass
+
+
 # --------------------------------------------------------------------------- summary
 # Issue 10 asks the test summary to say how many bad inputs and faults were tried. Each test
 # file of that kind is counted by its passed test items; tests add the inputs they generate

@@ -8,10 +8,8 @@ path raise, point cartopy at empty data folders (a fresh machine), and render.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import urllib.request
 
 import numpy as np
 import pytest
@@ -23,38 +21,9 @@ matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
 
-class NetworkUsed(AssertionError):
-    pass
-
-
-def _refuse_urlopen(url, *args, **kwargs):
-    # skyfield probes ``urlopen('')`` at import and expects ValueError; anything else is a
-    # real request.
-    if url == "":
-        raise ValueError("unknown url type: ''")
-    raise AssertionError(f"network access attempted: urlopen({url!r})")
-
-
 @pytest.fixture
-def no_network(monkeypatch, tmp_path):
-    """Every way out raises loudly; cartopy's data folders are empty (a fresh machine)."""
-
-    def refuse(*args, **kwargs):
-        raise NetworkUsed(f"network access attempted: {args[:2]!r}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    monkeypatch.setattr(urllib.request, "urlopen", _refuse_urlopen)
-    try:
-        import cartopy
-        import cartopy.io
-
-        monkeypatch.setitem(cartopy.config, "data_dir", tmp_path / "cartopy-data")
-        monkeypatch.setitem(cartopy.config, "pre_existing_data_dir", tmp_path / "cartopy-pre")
-        monkeypatch.setattr(cartopy.io.Downloader, "acquire_resource", refuse)
-    except ImportError:
-        pass
+def no_network(no_network):
+    """conftest's no_network, with the land cache emptied so the map data is read afresh."""
     basemap.load_land.cache_clear()
     yield
     basemap.load_land.cache_clear()
@@ -278,3 +247,14 @@ def test_ground_track_map_legend_by_group_or_satellite(no_network, backend):
     texts = [t.get_text() for t in ax.texts]
     assert {"00:30", "01:00", "03:00"} <= set(texts)
     plt.close(fig)
+
+
+def test_the_no_network_fixture_really_refuses(no_network):
+    """The offline tests above mean something only if a download attempt fails loudly."""
+    import socket
+    import urllib.request
+
+    with pytest.raises(AssertionError, match="network access attempted"):
+        urllib.request.urlopen("https://naciscdn.org/naturalearth/110m/physical/ne_110m_land.zip")
+    with pytest.raises(AssertionError, match="network access attempted"):
+        socket.create_connection(("celestrak.org", 443))

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import socket
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -32,37 +30,11 @@ def _have(module: str) -> bool:
         return False
 
 
-needs_propagate = pytest.mark.skipif(not _have("orbitkit.propagation"),
-                                     reason="orbitkit.propagation not written yet")
-needs_parser = pytest.mark.skipif(not _have("orbitkit.elements.parse"),
-                                  reason="orbitkit.elements.parse (--elements) not written yet")
-
-
-def _refuse_urlopen(url, *args, **kwargs):
-    # skyfield probes ``urlopen('')`` at import and expects ValueError; anything else is a
-    # real request.
-    if url == "":
-        raise ValueError("unknown url type: ''")
-    raise AssertionError(f"network access attempted: urlopen({url!r})")
 
 
 @pytest.fixture(autouse=True)
-def no_network(monkeypatch, tmp_path):
-    def refuse(*args, **kwargs):
-        raise AssertionError(f"network access attempted: {args[:2]!r}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(urllib.request, "urlopen", _refuse_urlopen)
-    try:
-        import cartopy
-        import cartopy.io
-
-        monkeypatch.setitem(cartopy.config, "data_dir", tmp_path / "cartopy-data")
-        monkeypatch.setitem(cartopy.config, "pre_existing_data_dir", tmp_path / "cartopy-pre")
-        monkeypatch.setattr(cartopy.io.Downloader, "acquire_resource", refuse)
-    except ImportError:
-        pass
+def _offline(no_network):
+    """Every test here runs with the network refused (conftest's no_network)."""
 
 
 @pytest.fixture
@@ -96,7 +68,6 @@ def css_set(css_lines):
 # --- the library path on real elements ----------------------------------------------------
 
 
-@needs_propagate
 def test_css_track_reaches_its_inclination(css_set):
     """Over 24 h the CSS track's extreme latitudes are +-41.47 deg geocentric; geodetic
     latitude at 390 km is up to 0.18 deg higher, so the extremes fall in 41.4..41.7 deg."""
@@ -111,7 +82,6 @@ def test_css_track_reaches_its_inclination(css_set):
         assert np.all(np.abs(np.diff(seg.lon_deg)) <= 180.0)
 
 
-@needs_propagate
 def test_czml_positions_match_our_ephemeris(css_set):
     """CZML FIXED cartesian samples equal propagate()'s ITRS positions within 1 mm."""
     from orbitkit.export import track_to_czml
@@ -135,8 +105,6 @@ def _run(*argv: str) -> int:
     return main(["groundtrack", *argv])
 
 
-@needs_propagate
-@needs_parser
 @pytest.mark.parametrize("ext", [".png", ".svg", ".geojson", ".kml", ".czml", ".csv"])
 def test_cli_css_with_elements_file_every_format(css_file, tmp_path, ext):
     out = tmp_path / f"gt{ext}"
@@ -189,7 +157,6 @@ def _assert_not_blank(path: Path) -> None:
     assert np.unique(packed).size > 50
 
 
-@needs_propagate
 def test_cli_tiangong_offline_from_nominal_default(tmp_path, capsys):
     """No files, no cache, no network: the nominal design orbit draws, flagged illustrative."""
     out = tmp_path / "gt.png"
@@ -200,7 +167,6 @@ def test_cli_tiangong_offline_from_nominal_default(tmp_path, capsys):
     _assert_not_blank(out)
 
 
-@needs_propagate
 @pytest.mark.skipif(not _have("cartopy"), reason="projections need cartopy")
 @pytest.mark.parametrize("projection", ["robinson", "orthographic"])
 def test_cli_projections(tmp_path, projection):
