@@ -231,3 +231,21 @@ def test_fast_csv_is_what_csv_writer_writes(capsys):
     writer.writerow(PASS_COLUMNS)
     writer.writerows([values, values])
     assert ours == buf.getvalue()
+
+
+def test_docked_modules_are_listed_once(capsys, active_2026):
+    """``passes tiangong``: the modules share one element set, so each pass is listed once
+    (under Tianhe) and stderr names the merged objects; asked for alone, a module is kept."""
+    status, out, err = run_cli(capsys, "passes", "tiangong", "--station", BEIJING,
+                               "--start", "2026-02-24T00:00:00Z", "--days", "1",
+                               "--elements", str(active_2026), "--format", "json")
+    assert status == 0, err
+    passes = [p for p in json.loads(out) if p.get("kind") != "visibility"]
+    assert passes and {p["norad_id"] for p in passes} == {48274}
+    assert len({p["rise_utc"] for p in passes}) == len(passes)
+    assert "CSS (WENTIAN) (53239), CSS (MENGTIAN) (54216)" in err and "as 48274" in err
+    status, out, err = run_cli(capsys, "passes", "53239", "--station", BEIJING,
+                               "--start", "2026-02-24T00:00:00Z", "--days", "1",
+                               "--elements", str(active_2026), "--format", "json")
+    assert status == 0 and {p["norad_id"] for p in json.loads(out)} == {53239}
+    assert "element set of" not in err

@@ -249,3 +249,30 @@ def test_sets_studied_at_their_own_epoch(active_2026):
     assert res.any_nominal and res.source_note().startswith("nominal design orbits")
     with pytest.raises(ValueError):
         load_element_sets_at_epoch("fengyun-4a", fallback_at=at, pick="middle")
+
+
+def test_docked_spacecraft_are_one_orbit(active_2026):
+    """The 2026 snapshot gives the three station modules and the docked Shenzhou-22 the same
+    elements under four NORAD numbers: one orbit, kept once under the first in target order;
+    distinct orbits (BeiDou-3) and nominal design orbits are never merged."""
+    from orbitkit.elements.select import shared_orbit_groups
+    from orbitkit.elements.sources import load_element_sets as load
+
+    res = load("tiangong,shenzhou", files=[active_2026], at="2026-02-24T00:00:00Z",
+               offline=True)
+    ids = [es.norad_id for es in res.sets]
+    assert {48274, 53239, 54216, 66645} <= set(ids)
+    assert shared_orbit_groups(res.sets) == [[ids.index(n) for n in (48274, 53239, 54216,
+                                                                      66645)]]
+    merged, notes = res.one_per_orbit()
+    assert [es.norad_id for es in merged.sets] == [48274]
+    assert [m.norad_id for m in merged.members] == [48274]
+    assert len(notes) == 1 and notes[0].startswith("CSS (WENTIAN) (53239), CSS (MENGTIAN)")
+    assert "shown once, as 48274" in notes[0]
+    assert len(res.sets) == 4  # the original is left as it was
+
+    bds = load("beidou-3", files=[active_2026], at="2026-02-24T00:00:00Z", offline=True)
+    assert shared_orbit_groups(bds.sets) == [] and bds.one_per_orbit() == (bds, [])
+    # the same design orbit twice: illustrative, never merged
+    nominal = load("tiangong", at="2026-02-24T00:00:00Z", offline=True)
+    assert nominal.any_nominal and shared_orbit_groups(nominal.sets + nominal.sets) == []

@@ -12,14 +12,15 @@ import argparse
 import os
 from datetime import datetime
 
-from orbitkit.cli.common import warn
+from orbitkit.cli.common import info, warn
 from orbitkit.elements.sources import ElementResolution, load_element_sets
 
 __all__ = ["elements_for_cli"]
 
 
 def elements_for_cli(args: argparse.Namespace, target: str, at: datetime | None,
-                     *, allow_nominal: bool = True) -> ElementResolution:
+                     *, allow_nominal: bool = True,
+                     one_per_orbit: bool = False) -> ElementResolution:
     """Resolve ``target`` to element sets for a CLI verb and print the warnings.
 
     Parameters
@@ -34,6 +35,9 @@ def elements_for_cli(args: argparse.Namespace, target: str, at: datetime | None,
         ``None`` for now.
     allow_nominal
         Whether nominal design orbits may stand in for missing real sets.
+    one_per_orbit
+        Keep one set per distinct orbit (docked spacecraft share one), with a note on
+        stderr naming what was merged: for verbs that count or list objects in the sky.
 
     Raises
     ------
@@ -50,6 +54,10 @@ def elements_for_cli(args: argparse.Namespace, target: str, at: datetime | None,
     )
     for message in resolution.warnings:
         warn(message)
+    if one_per_orbit:
+        resolution, notes = resolution.one_per_orbit()
+        for note in notes:
+            info(note)
     return resolution
 
 

@@ -196,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         from orbitkit.cli._elements import elements_for_cli
 
-        resolution = elements_for_cli(args, args.target, start)
+        resolution = elements_for_cli(args, args.target, start, one_per_orbit=True)
         sets, members = list(resolution.sets), list(resolution.members)
         groups, group_names = None, []
         elements = resolution.sources_summary()

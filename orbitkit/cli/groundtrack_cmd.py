@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         warn(f"--step-s {args.step_s:g}: low orbits will be drawn as chords; 30-60 s is smooth")
 
     start = args.start or now_utc()
-    resolution = elements_for_cli(args, args.target, start)
+    resolution = elements_for_cli(args, args.target, start, one_per_orbit=True)
     if not resolution.sets:
         raise UserError(f"no element sets for {args.target!r}; nothing to draw")
     track = ground_track(

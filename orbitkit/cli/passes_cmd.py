@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     start = args.start or now_utc()
     stop = start + timedelta(days=args.days)
 
-    resolution = elements_for_cli(args, args.target, start)
+    resolution = elements_for_cli(args, args.target, start, one_per_orbit=True)
     if not resolution.sets:
         raise UserError(f"no element sets for {args.target!r}; no passes to search")
     result = find_passes(resolution.sets, sites, start, stop,

@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         times = time_grid(t0, t0 + timedelta(hours=args.hours), args.step_s)
     else:
         times = time_grid(t0, t0, 1.0)
-    resolution = elements_for_cli(args, args.target, t0)
+    resolution = elements_for_cli(args, args.target, t0, one_per_orbit=True)
     if not resolution.sets:
         raise UserError(f"no element sets for {args.target!r}; nothing to plot")
     members = resolution.members

@@ -17,6 +17,7 @@ from orbitkit.elements.model import ElementSet
 __all__ = [
     "ElementStore",
     "nearest",
+    "shared_orbit_groups",
     "is_low_orbit",
     "stale_limits_days",
     "staleness_warning",
@@ -116,6 +117,38 @@ class ElementStore:
 
     def find_cospar(self, cospar_id: str) -> list[int]:
         return sorted(self._indices()[1].get(cospar_id.strip().upper(), ()))
+
+
+def _orbit_key(es: ElementSet) -> tuple[float, ...]:
+    sat = es.satrec
+    return (sat.jdsatepoch, sat.jdsatepochF, sat.no_kozai, sat.ecco, sat.inclo, sat.nodeo,
+            sat.argpo, sat.mo, sat.bstar, sat.ndot, sat.nddot)
+
+
+def shared_orbit_groups(sets: Iterable[ElementSet]) -> list[list[int]]:
+    """Positions (in ``sets``) of element sets that describe one and the same orbit.
+
+    Docked spacecraft fly as one object, and CelesTrak gives each of them the station's
+    elements under its own NORAD number: in the 2026-02-24 snapshot the three China Space
+    Station modules, Tianzhou-9 and Shenzhou-22 carry identical mean elements. Counting them
+    apart lists every pass several times and counts one station as several in visibility.
+
+    Two sets are the same orbit when their epoch and every SGP4 mean element (mean motion,
+    eccentricity, inclination, node, perigee, mean anomaly, B*, ndot, nddot) are equal: they
+    then propagate to the same position at every time. Nominal design orbits are never
+    grouped (their equality would say nothing about the real objects).
+
+    Returns
+    -------
+    list of list of int
+        Only groups of two or more, each in input order; its first position is the set to
+        keep. Empty when every orbit is distinct.
+    """
+    by_key: dict[tuple[float, ...], list[int]] = {}
+    for i, es in enumerate(sets):
+        if not es.is_nominal:
+            by_key.setdefault(_orbit_key(es), []).append(i)
+    return [group for group in by_key.values() if len(group) > 1]
 
 
 def is_low_orbit(es: ElementSet) -> bool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,12 @@ from typing import Any
 from orbitkit.catalog import Catalog, Member, load_catalog
 from orbitkit.elements.model import ElementSet
 from orbitkit.elements.nominal import NOMINAL_WARNING, nominal_reason, nominal_sets
-from orbitkit.elements.select import ElementStore, stale_limits_days, staleness_warning
+from orbitkit.elements.select import (
+    ElementStore,
+    shared_orbit_groups,
+    stale_limits_days,
+    staleness_warning,
+)
 from orbitkit.errors import (
     ElementFileError,
     ElementParseError,
@@ -89,6 +94,31 @@ class ElementResolution:
             if m == member:
                 return es
         return None
+
+    def one_per_orbit(self) -> tuple[ElementResolution, list[str]]:
+        """The same resolution with one set per distinct orbit, and a note per merge.
+
+        Objects sharing one element set (docked modules and vehicles, see
+        :func:`~orbitkit.elements.select.shared_orbit_groups`) are kept once, under the first
+        of them in target order, so that passes, sky tracks, ground tracks and visibility
+        counts show the station once. The notes name what was merged into what.
+        """
+        groups = shared_orbit_groups(self.sets)
+        if not groups:
+            return self, []
+        dropped = {i for group in groups for i in group[1:]}
+        notes = []
+        for group in groups:
+            kept = self.sets[group[0]]
+            others = ", ".join(f"{self.sets[i].name} ({self.sets[i].norad_id})"
+                               for i in group[1:])
+            notes.append(f"{others} fly on the element set of {kept.name} "
+                         f"({kept.norad_id}), as docked spacecraft do: shown once, as "
+                         f"{kept.norad_id}")
+        keep = [i for i in range(len(self.sets)) if i not in dropped]
+        merged = replace(self, sets=[self.sets[i] for i in keep],
+                         members=[self.members[i] for i in keep])
+        return merged, notes
 
     def sources_summary(self) -> dict[str, Any]:
         """Counts per source and the epoch range, e.g. ``{"file": 3, "nominal": 2, ...}``.
