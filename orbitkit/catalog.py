@@ -56,6 +56,7 @@ _MEMBER_FACTS: dict[str, type | tuple[type, ...]] = {
     "orbit_class": str,
     "status": str,
     "status_date": (str, date),
+    "status_known_by": (str, date),
     "launch_date": (str, date),
     "prn": str,
     "plane": str,
@@ -83,6 +84,7 @@ class Member:
     norad_id: int | None = None
     cospar_id: str | None = None
     status_date: str | None = None
+    status_known_by: str | None = None
     launch_date: str | None = None
     prn: str | None = None
     plane: str | None = None
@@ -109,8 +111,9 @@ class Member:
             "orbit_class": self.orbit_class,
             "status": self.status,
         }
-        for key in ("status_date", "launch_date", "prn", "plane", "slot", "geo_longitude_deg",
-                    "ltan_h", "altitude_km", "inclination_deg", "landing_site", "note"):
+        for key in ("status_date", "status_known_by", "launch_date", "prn", "plane", "slot",
+                    "geo_longitude_deg", "ltan_h", "altitude_km", "inclination_deg",
+                    "landing_site", "note"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
@@ -365,7 +368,10 @@ def _parse_member(raw: Any, index: int, key: str, sources: dict[str, str], path:
                  f"fact(s) {missing} carry no source: add 'source' or a 'sources' entry")
     values: dict[str, Any] = {k: raw[k] for k in _MEMBER_FACTS if k in raw}
     values["aliases"] = tuple(str(a) for a in values.get("aliases", ()))
-    for k in ("status_date", "launch_date"):
+    _require(not ("status_date" in values and "status_known_by" in values), path, where,
+             "give 'status_date' (when the status began) or 'status_known_by' (a date by "
+             "which it held, its start unsourced), not both")
+    for k in ("status_date", "status_known_by", "launch_date"):
         if k in values:
             values[k] = _iso(values[k])
     for k in ("geo_longitude_deg", "ltan_h", "altitude_km", "inclination_deg"):

@@ -134,9 +134,11 @@ sources = { status = "MINE" }
         (USER_SYSTEM.replace("norad_id = 99901", 'norad_id = "99901"'), "wrong type"),
         (USER_SYSTEM.replace("aliases = []", "aliases = []\nflavour = 1"), "unknown field"),
         ("key = [", "not valid TOML"),
+        (USER_SYSTEM.replace('status = "active"', 'status = "retired"\nstatus_date = '
+                             '"2025-01-01"\nstatus_known_by = "2026-02-24"'), "not both"),
     ],
     ids=["bad-key", "missing-keys", "category", "orbit-class", "status", "undeclared-source",
-         "norad-type", "unknown-field", "toml-syntax"],
+         "norad-type", "unknown-field", "toml-syntax", "two-status-dates"],
 )
 def test_bad_user_file_names_file_key_and_problem(tmp_path, monkeypatch, text, message):
     path = _write(tmp_path / "bad", "broken.toml", text)
@@ -145,3 +147,12 @@ def test_bad_user_file_names_file_key_and_problem(tmp_path, monkeypatch, text, m
         load_catalog()
     assert str(path) in str(info.value)
     assert message in str(info.value)
+
+
+def test_undated_retirement_says_only_when_it_was_known():
+    """Mozi left the 'active' snapshot between 2021 and 2026 and no source dates its end:
+    the catalogue says 'retired by 2026-02-24', never an invented end date."""
+    (mozi,) = load_catalog().resolve("mozi")
+    assert mozi.status == "retired" and mozi.status_date is None
+    assert mozi.status_known_by == "2026-02-24" and mozi.source_of("status_known_by") == "A26"
+    assert mozi.to_dict()["status_known_by"] == "2026-02-24"

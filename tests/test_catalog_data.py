@@ -142,7 +142,9 @@ def test_member_fields(systems):
             assert m.get("status") in STATUSES, where
             assert isinstance(m.get("source"), str), where
             if m["status"] in ("decayed", "retired", "landed"):
-                assert DATE_RE.match(m.get("status_date", "")), where
+                # when the change is dated by a source, else the date by which it held
+                dates = [m[k] for k in ("status_date", "status_known_by") if k in m]
+                assert len(dates) == 1 and DATE_RE.match(dates[0]), where
             if "launch_date" in m:
                 assert DATE_RE.match(m["launch_date"]), where
             if "norad_id" in m:

@@ -330,7 +330,8 @@ def nominal_reason(member: Member) -> str | None:
     if member.orbit_class in _DEEP_SPACE:
         return f"deep space ({member.orbit_class}): no Earth-orbit element set exists"
     if member.status in ("decayed", "landed"):
-        when = f" on {member.status_date}" if member.status_date else ""
+        when = (f" on {member.status_date}" if member.status_date
+                else f" by {member.status_known_by}" if member.status_known_by else "")
         return f"{member.status}{when}: no current orbit"
     if member.status == "retired":
         return "retired: no design orbit (it may have been moved out of its slot)"
