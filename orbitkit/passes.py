@@ -117,7 +117,9 @@ class HorizonMask:
     az_deg, el_deg
         Azimuths (degrees from north, clockwise) and the lowest usable elevation there
         (degrees). Between the given azimuths the mask is interpolated linearly, across
-        north too (it is periodic); one point gives a constant mask.
+        north too (it is periodic); one point gives a constant mask. An azimuth of 360 is
+        the end of the circle (the value just west of north), so a file may list both 0
+        and 360; two points at one azimuth make a step (a building edge), in file order.
     """
 
     az_deg: tuple[float, ...]
@@ -134,8 +136,12 @@ class HorizonMask:
         if np.any((el < -10.0) | (el >= 90.0)):
             raise UserError("horizon mask: elevations must lie in -10..90 degrees (exclusive "
                             "of 90)")
-        order = np.argsort(np.mod(az, 360.0), kind="stable")
-        object.__setattr__(self, "az_deg", tuple(float(a) for a in np.mod(az, 360.0)[order]))
+        wrapped = np.mod(az, 360.0)
+        # 360 (or 720...) stays the end of the circle, not a second point at north: with
+        # both "0 A" and "360 B" the mask goes from A at north clockwise round to B
+        wrapped[(wrapped == 0.0) & (az > 0.0)] = 360.0
+        order = np.argsort(wrapped, kind="stable")
+        object.__setattr__(self, "az_deg", tuple(float(a) for a in wrapped[order]))
         object.__setattr__(self, "el_deg", tuple(float(e) for e in el[order]))
 
     @classmethod
@@ -160,7 +166,11 @@ class HorizonMask:
         az = np.mod(np.asarray(az_deg, dtype=float), 360.0)
         if len(self.az_deg) == 1:
             return np.full(az.shape, self.el_deg[0])
-        return np.interp(az, self.az_deg, self.el_deg, period=360.0)
+        # periodic by hand: np.interp(period=360) folds 360 onto 0 and then interpolates
+        # between the two points at north, raising the mask between 0 and the next azimuth
+        xp = np.concatenate([[self.az_deg[-1] - 360.0], self.az_deg, [self.az_deg[0] + 360.0]])
+        fp = np.concatenate([[self.el_deg[-1]], self.el_deg, [self.el_deg[0]]])
+        return np.interp(az, xp, fp)
 
     def to_dict(self) -> dict[str, Any]:
         return {"az_deg": list(self.az_deg), "el_deg": list(self.el_deg)}
@@ -170,12 +180,13 @@ def parse_horizon(text: str, *, source: str = "horizon") -> HorizonMask:
     """Read a horizon mask from text: one ``AZ_DEG EL_DEG`` pair a line.
 
     Separators may be spaces, tabs, commas or semicolons; ``#`` starts a comment; a
-    first line that is not numeric (a header) is skipped.
+    first line that is not numeric (a header) is skipped. Azimuths lie in 0..360 (both
+    ends may be given), elevations in -10..90.
 
     Raises
     ------
     UserError
-        With the line number of the first unreadable line.
+        With the line number of the first unreadable or out-of-range line.
     """
     pairs: list[tuple[float, float]] = []
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -193,7 +204,14 @@ def parse_horizon(text: str, *, source: str = "horizon") -> HorizonMask:
         if len(values) != 2:
             raise UserError(f"{source}, line {number}: expected two numbers (azimuth and "
                             f"elevation in degrees), got {len(values)}")
-        pairs.append((values[0], values[1]))
+        az, el = values
+        if not 0.0 <= az <= 360.0:
+            raise UserError(f"{source}, line {number}: azimuth {az:g} must lie in 0..360 "
+                            "degrees (clockwise from north)")
+        if not -10.0 <= el < 90.0:
+            raise UserError(f"{source}, line {number}: elevation {el:g} must lie in -10..90 "
+                            "degrees (exclusive of 90)")
+        pairs.append((az, el))
     if not pairs:
         raise UserError(f"{source}: no azimuth/elevation pairs found")
     return HorizonMask.from_pairs(pairs)

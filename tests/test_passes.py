@@ -224,6 +224,30 @@ def test_horizon_mask_interpolates_across_north():
     assert HorizonMask.from_pairs([(0, 7)]).elevation_deg(np.array([0, 90])).tolist() == [7, 7]
 
 
+def test_horizon_mask_lists_both_0_and_360():
+    """Horizon files commonly run 0..360 inclusive. 360 closes the circle: the mask just
+    east of north is the 0-degree value, just west of it the 360-degree value; exact
+    linear interpolation, so to 1e-9 deg. (np.interp's period=360 folded 360 onto 0 and
+    gave 23.3 deg at azimuth 45 here instead of 10.)"""
+    m = HorizonMask.from_pairs([(0, 10), (90, 10), (180, 10), (270, 10), (360, 40)])
+    got = m.elevation_deg(np.array([0.5, 45.0, 89.0, 315.0, 359.0]))
+    assert got == pytest.approx([10.0, 10.0, 10.0, 25.0, 40.0 - 30.0 / 90.0], abs=1e-9)
+    # a step at one azimuth (a building edge), in file order
+    step = HorizonMask.from_pairs([(0, 0), (90, 5), (90, 30), (180, 30), (270, 0)])
+    assert step.elevation_deg(np.array([89.99, 90.01])) == pytest.approx(
+        [5.0 * 89.99 / 90.0, 30.0], abs=1e-9)
+
+
+def test_parse_horizon_rejects_out_of_range_values_with_line():
+    """A bad value names the file and the line, not only "horizon mask"."""
+    with pytest.raises(UserError, match=r"ridge\.txt, line 3: elevation 95"):
+        parse_horizon("0 5\n90 6\n180 95\n", source="ridge.txt")
+    with pytest.raises(UserError, match=r"line 2: elevation nan"):
+        parse_horizon("0 5\n90 nan\n", source="h.txt")
+    with pytest.raises(UserError, match=r"line 2: azimuth 400 must lie in 0\.\.360"):
+        parse_horizon("0 5\n400 6\n", source="h.txt")
+
+
 def test_parse_horizon_text():
     text = "# azimuth elevation\naz_deg,el_deg\n0 5\n90, 12.5 # ridge\n\n180;3\n270\t4\n"
     m = parse_horizon(text)

@@ -211,6 +211,17 @@ def test_user_errors_exit_2(capsys, small_file, extra, message):
     assert out == ""
 
 
+def test_horizon_file_not_utf8_is_a_user_error(capsys, small_file, tmp_path):
+    """A horizon file saved in UTF-16 (a spreadsheet export) exits 2 naming the file,
+    not with an internal error."""
+    bad = tmp_path / "mask.txt"
+    bad.write_bytes("0 10\n".encode("utf-16"))
+    status, out, err = run_cli(capsys, "passes", "48274", "--start", START, "--station",
+                               "beijing", "--elements", str(small_file), "--horizon", str(bad))
+    assert status == 2 and out == ""
+    assert "mask.txt" in err and "UTF-8" in err and "internal error" not in err
+
+
 def test_user_error_exit_status_from_argparse(small_file):
     with pytest.raises(SystemExit) as exc:
         main(["passes", "48274", "--start", START, "--elements", str(small_file)])

@@ -88,6 +88,9 @@ def _horizons(paths: list[str], n_stations: int) -> list[Any] | None:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise UserError(f"--horizon {p}: cannot read it ({exc.strerror or exc})") from None
+        except UnicodeDecodeError as exc:
+            raise UserError(f"--horizon {p}: not UTF-8 text (byte {exc.start}); expected "
+                            "'AZ_DEG EL_DEG' lines") from None
         masks.append(parse_horizon(text, source=str(path)))
     return masks
 
