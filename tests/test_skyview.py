@@ -104,3 +104,30 @@ def test_skyplot_cli_errors(capsys, beidou_file):
     assert "--out" in capsys.readouterr().err
     assert main(["skyplot", "beidou-3", "--station", "nowhere", "--elements",
                  str(beidou_file)]) == 2
+
+
+def test_sky_plot_with_negative_mask_keeps_satellites_below_the_horizon():
+    """With --min-elevation-deg -10 the title counts satellites down to -10 deg; the plot
+    must show them too (the rim used to stay at 0 deg and clip them away)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from orbitkit.plots.skyplot import plot_sky
+    from orbitkit.sites import parse_site
+
+    one = np.ones((2, 1))
+    view = SkyView(station=parse_site(BEIJING), norad_ids=np.array([1, 2]), names=["a", "b"],
+                   times=np.array(["2026-03-01T04:00"], dtype="datetime64[ns]"),
+                   az_deg=one * [[10.0], [200.0]], el_deg=one * [[-5.0], [40.0]],
+                   range_km=one * 30000.0, range_rate_km_s=one * 0.0,
+                   ok=np.ones((2, 1), bool))
+    fig = plot_sky(view, min_elevation_deg=-10.0)
+    ax = fig.axes[0]
+    assert ax.get_rmax() == pytest.approx(100.0)  # zenith 0 .. -10 deg at the rim
+    dots = [line.get_ydata()[0] for line in ax.lines if line.get_marker() == "o"]
+    assert sorted(dots) == pytest.approx([50.0, 95.0])  # both satellites drawn
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == "-10°"
+    assert "2 satellites above -10°" in ax.get_title()
+    plt.close(fig)

@@ -63,9 +63,13 @@ def plot_sky(view: Any, out: str | Path | None = None, *, min_elevation_deg: flo
     ax = fig.add_subplot(projection="polar")
     ax.set_theta_zero_location("N")
     ax.set_theta_direction(-1)
-    ax.set_rlim(0, 90)
-    ax.set_rticks([0, 15, 30, 45, 60, 75, 90])
-    ax.set_yticklabels(["90°", "75°", "60°", "45°", "30°", "15°", "0°"], fontsize=7)
+    # a negative mask shows below the horizon: the rim moves out to the mask, or the
+    # satellites between it and 0 deg (counted in the title) would fall off the plot
+    r_max = 90.0 - min(min_elevation_deg, 0.0)
+    ax.set_rlim(0, r_max)
+    ticks = [0, 15, 30, 45, 60, 75, 90] + ([r_max] if r_max > 90.0 else [])
+    ax.set_rticks(ticks)
+    ax.set_yticklabels([f"{90 - t:g}°" for t in ticks], fontsize=7)
     ax.set_rlabel_position(22.5)
     ax.set_xticks(np.radians(np.arange(0, 360, 45)))
     ax.set_xticklabels(["N", "NE", "E", "SE", "S", "SW", "W", "NW"])
@@ -74,6 +78,11 @@ def plot_sky(view: Any, out: str | Path | None = None, *, min_elevation_deg: flo
         theta = np.linspace(0, 2 * np.pi, 361)
         ax.fill_between(theta, _r(min_elevation_deg), 90, color="0.85", alpha=0.7, zorder=0,
                         label=f"below {min_elevation_deg:g}° mask")
+    elif r_max > 90.0:
+        theta = np.linspace(0, 2 * np.pi, 361)
+        ax.fill_between(theta, 90, r_max, color="0.85", alpha=0.7, zorder=0,
+                        label="below the horizon")
+        ax.plot(theta, np.full(theta.size, 90.0), color="0.3", linewidth=0.8)
     above = view.above(min_elevation_deg)
     n_sat, n_t = view.el_deg.shape
     classes_seen: dict[str, str] = {}
