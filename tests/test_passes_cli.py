@@ -260,3 +260,38 @@ def test_docked_modules_are_listed_once(capsys, active_2026):
                                "--elements", str(active_2026), "--format", "json")
     assert status == 0 and {p["norad_id"] for p in json.loads(out)} == {53239}
     assert "element set of" not in err
+
+
+def _timeline_search(days: float, n_stations: int = 1, passes=(), intervals=()):
+    from orbitkit.passes import PassSearch
+
+    start = datetime.fromisoformat("2026-02-25T00:00:00+00:00")
+    sites = [parse_site(s) for s in ("beijing", "hong-kong")[:n_stations]]
+    return PassSearch(start_utc=start, stop_utc=start + timedelta(days=days), stations=sites,
+                      min_elevation_deg=[0.0] * n_stations, passes=list(passes),
+                      intervals=list(intervals))
+
+
+@pytest.mark.parametrize("days", [1.0, 0.01, 7.0])
+def test_timeline_ticks_fall_on_round_times(days):
+    """Tick labels are "%H:%M" (or "%H:%M:%S" for short windows): a tick must sit on the
+    time its label says, i.e. on a whole minute (to 1 ms), not at 04:48 or 00:02:53
+    (a float locator's fifths of the window)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    from orbitkit.plots.timeline import plot_timeline
+
+    fig = plot_timeline(_timeline_search(days))
+    ax = fig.axes[0]
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert len(ticks) >= 3
+    for t in ticks:
+        when = mdates.num2date(t)
+        assert when.second == 0 and when.microsecond < 1000, when
+    if days >= 1:
+        assert all(mdates.num2date(t).minute == 0 for t in ticks)  # whole hours
+    plt.close(fig)

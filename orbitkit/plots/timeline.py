@@ -72,7 +72,12 @@ def plot_timeline(search: Any, out: str | Path | None = None, *, title: str | No
     ax.set_yticklabels(labels, fontsize=7 if len(rows) > 15 else 9)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(to_num(search.start_utc), to_num(search.stop_utc))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d %H:%M"))
+    # bars are drawn on plain day numbers, so the axis would get a float locator with
+    # ticks at odd instants (04:48, 00:02:53 shown as "00:02"): place them at round times
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=10))
+    span_s = (search.stop_utc - search.start_utc).total_seconds()
+    ax.xaxis.set_major_formatter(mdates.DateFormatter(
+        "%m-%d %H:%M:%S" if span_s < 1800 else "%m-%d %H:%M"))
     ax.set_xlabel("time (UTC)")
     ax.grid(axis="x", alpha=0.3)
     bar = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, pad=0.01)
