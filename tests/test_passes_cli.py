@@ -295,3 +295,23 @@ def test_timeline_ticks_fall_on_round_times(days):
     if days >= 1:
         assert all(mdates.num2date(t).minute == 0 for t in ticks)  # whole hours
     plt.close(fig)
+
+
+def test_timeline_without_passes_still_names_the_stations():
+    """No pass in the window: the picture keeps one row per station (it had no rows, no
+    labels, and matplotlib warned on stderr about singular y limits)."""
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from orbitkit.plots.timeline import plot_timeline
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plot_timeline(_timeline_search(0.01, n_stations=2))
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["beijing", "hong-kong"]
+    plt.close(fig)

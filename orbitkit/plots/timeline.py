@@ -42,7 +42,8 @@ def plot_timeline(search: Any, out: str | Path | None = None, *, title: str | No
     items = list(search.passes) + list(search.intervals)
     sats = sorted({(it.norad_id, it.name) for it in items})
     station_keys = [s.key for s in search.stations]
-    per_sat = len(station_keys) * max(len(sats), 1) <= _MAX_ROWS
+    # nothing found: still one (empty) row per station, so the picture says where
+    per_sat = bool(sats) and len(station_keys) * len(sats) <= _MAX_ROWS
     if per_sat:
         rows = [(k, n) for k in station_keys for n, _ in sats]
         labels = [f"{k} · {name}" for k in station_keys for _, name in sats]
