@@ -315,3 +315,31 @@ def test_timeline_without_passes_still_names_the_stations():
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["beijing", "hong-kong"]
     plt.close(fig)
+
+
+def test_timeline_passes_are_drawn_over_visibility_intervals():
+    """One row per station (many satellites): a GEO's all-day interval shares the row with
+    the LEO passes, which must be drawn on top of it, not hidden under the hatching."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from orbitkit.passes import VisibilityInterval
+    from orbitkit.plots.timeline import plot_timeline
+
+    t0 = datetime.fromisoformat("2026-02-25T00:00:00+00:00")
+    passes = [Pass(40000 + k, f"LEO {k}", "beijing", t0 + timedelta(hours=k % 20),
+                   10.0, t0 + timedelta(hours=k % 20, minutes=4), 40.0, 100.0,
+                   t0 + timedelta(hours=k % 20, minutes=8), 190.0, 480.0, False, False, False)
+              for k in range(45)]  # 45 satellites > 40 rows: one row per station
+    geo = VisibilityInterval(43683, "BEIDOU-3 G1", "beijing", t0, 147.0,
+                             t0 + timedelta(days=1), 147.0, 35.0, 40.0, 86400.0, True, True)
+    fig = plot_timeline(_timeline_search(1.0, passes=passes, intervals=[geo]))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["beijing"]
+    hatched = [c for c in ax.collections if c.get_hatch()]
+    plain = [c for c in ax.collections if not c.get_hatch()]
+    assert len(hatched) == 1 and len(plain) == 45
+    assert all(c.get_zorder() > hatched[0].get_zorder() for c in plain)
+    plt.close(fig)

@@ -63,12 +63,15 @@ def plot_timeline(search: Any, out: str | Path | None = None, *, title: str | No
     for p in search.passes:
         start, end = to_num(p.rise_utc), to_num(p.set_utc)
         ax.broken_barh([(start, max(end - start, 1e-5))], (row_of(p) - 0.4, 0.8),
-                       facecolors=cmap(norm(p.max_elevation_deg)), edgecolor="none")
+                       facecolors=cmap(norm(p.max_elevation_deg)), edgecolor="none",
+                       zorder=3)
     for iv in search.intervals:
         start, end = to_num(iv.start_utc), to_num(iv.end_utc)
         ax.broken_barh([(start, end - start)], (row_of(iv) - 0.4, 0.8),
                        facecolors=cmap(norm(iv.max_elevation_deg)), edgecolor="black",
-                       hatch="//", alpha=0.6, linewidth=0.3)
+                       hatch="//", alpha=0.6, linewidth=0.3, zorder=2)
+    # zorder: with one row per station a GEO interval spans the whole row; the passes of
+    # the other satellites on that row must stay on top of it, not be hidden under it
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels(labels, fontsize=7 if len(rows) > 15 else 9)
     ax.set_ylim(len(rows) - 0.5, -0.5)
