@@ -8,7 +8,6 @@ Lines end in CRLF and are folded at 75 octets; text values are escaped as the RF
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
@@ -54,6 +53,12 @@ def _floor_s(t: datetime) -> datetime:
 
 def _ceil_s(t: datetime) -> datetime:
     return t.replace(microsecond=0) + (timedelta(seconds=1) if t.microsecond else timedelta())
+
+
+def _min_s(duration_s: float) -> str:
+    # round once, then split: 359.6 s is "6 min 0 s", not "5 min 60 s"
+    total = round(duration_s)
+    return f"{total // 60} min {total % 60} s"
 
 
 def _hhmmss(t: datetime) -> str:
@@ -110,7 +115,7 @@ def passes_to_ical(
             f"Max: {_hhmmss(p.max_utc)}, elevation {p.max_elevation_deg:.1f} deg, "
             f"azimuth {p.max_az_deg:.0f} deg",
             f"Set: {_hhmmss(p.set_utc)}, azimuth {p.set_az_deg:.0f} deg",
-            f"Duration: {math.floor(p.duration_s / 60)} min {p.duration_s % 60:.0f} s",
+            f"Duration: {_min_s(p.duration_s)}",
             f"Visible by eye: {visible}",
             *cut,
         ])

@@ -343,3 +343,17 @@ def test_timeline_passes_are_drawn_over_visibility_intervals():
     assert len(hatched) == 1 and len(plain) == 45
     assert all(c.get_zorder() > hatched[0].get_zorder() for c in plain)
     plt.close(fig)
+
+
+@pytest.mark.parametrize("duration_s, text", [(359.6, "6 min 0 s"), (359.4, "5 min 59 s"),
+                                              (59.5, "1 min 0 s"), (75.0, "1 min 15 s")])
+def test_ics_duration_never_shows_60_seconds(duration_s, text):
+    """The event description rounds the duration to the second once: 359.6 s is
+    "6 min 0 s" (it read "5 min 60 s")."""
+    from orbitkit.ical import passes_to_ical
+
+    t0 = datetime.fromisoformat("2026-02-25T00:00:00+00:00")
+    p = Pass(48274, "CSS", "beijing", t0, 200.0, t0 + timedelta(seconds=duration_s / 2), 30.0,
+             150.0, t0 + timedelta(seconds=duration_s), 90.0, duration_s, False, False, False)
+    folded = passes_to_ical([p], now=t0).replace("\r\n ", "")
+    assert f"Duration: {text}" in folded
