@@ -357,3 +357,16 @@ def test_ics_duration_never_shows_60_seconds(duration_s, text):
              150.0, t0 + timedelta(seconds=duration_s), 90.0, duration_s, False, False, False)
     folded = passes_to_ical([p], now=t0).replace("\r\n ", "")
     assert f"Duration: {text}" in folded
+
+
+def test_window_ending_past_the_staleness_limit_warns(capsys, small_file):
+    """Elements are checked for age at --start only; a 20-day window of CSS passes from a
+    TLE one day old ends 21 days after its epoch, beyond the 14-day LEO limit: say so on
+    stderr (stdout stays data). A 2-day window stays quiet."""
+    base = ["passes", "48274", "--station", "beijing", "--start", "2026-02-25T00:00:00Z",
+            "--elements", str(small_file), "--format", "json"]
+    status, out, err = run_cli(capsys, *base, "--days", "20")
+    assert status == 0 and json.loads(out)
+    assert "end of the window" in err and "CSS (TIANHE) (48274)" in err
+    status, out, err = run_cli(capsys, *base, "--days", "2")
+    assert status == 0 and "end of the window" not in err

@@ -131,3 +131,14 @@ def test_sky_plot_with_negative_mask_keeps_satellites_below_the_horizon():
     assert [t.get_text() for t in ax.get_yticklabels()][-1] == "-10°"
     assert "2 satellites above -10°" in ax.get_title()
     plt.close(fig)
+
+
+def test_skyplot_hours_past_the_staleness_limit_warns(capsys, beidou_file):
+    """--hours 1000 (42 days) from near the epoch ends beyond the 30-day limit for MEO
+    elements: a warning on stderr, JSON still clean on stdout."""
+    status = main(["skyplot", "43001", "--station", "beijing", "--time",
+                   "2026-02-25T00:00:00Z", "--hours", "1000", "--step-s", "3600",
+                   "--elements", str(beidou_file), "--format", "json"])
+    captured = capsys.readouterr()
+    assert status == 0 and isinstance(json.loads(captured.out), list)
+    assert "end of --hours" in captured.err and "(43001)" in captured.err
