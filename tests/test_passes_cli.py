@@ -370,3 +370,12 @@ def test_window_ending_past_the_staleness_limit_warns(capsys, small_file):
     assert "end of the window" in err and "CSS (TIANHE) (48274)" in err
     status, out, err = run_cli(capsys, *base, "--days", "2")
     assert status == 0 and "end of the window" not in err
+
+
+def test_same_station_twice_is_a_user_error(capsys, small_file):
+    """--station beijing --station beijing listed every pass twice (and the timeline
+    drew one row over the other): exit 2 naming the station."""
+    status, out, err = run_cli(capsys, "passes", "48274", "--start", START, "--station",
+                               "beijing", "--station", "beijing", "--elements", str(small_file))
+    assert status == 2 and out == ""
+    assert "--station beijing" in err and "2 times" in err

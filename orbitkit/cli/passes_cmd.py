@@ -129,6 +129,11 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--min-elevation-deg {args.min_elevation_deg:g}: must lie in -10..90")
     out = picture_path(args.out, "--out", "the timeline")
     sites = [parse_site(s) for s in args.station]
+    keys = [s.key for s in sites]
+    for k in keys:
+        if keys.count(k) > 1:
+            raise UserError(f"--station {k}: given {keys.count(k)} times; every pass would "
+                            "be listed that many times (give each station once)")
     horizons = _horizons(args.horizon, len(sites))
     start = args.start or now_utc()
     stop = start + timedelta(days=args.days)
