@@ -98,6 +98,21 @@ def test_bad_options_exit_2_with_a_message(capsys, argv, needle):
     assert needle in err and out == ""
 
 
+@pytest.mark.parametrize("argv, needle", [
+    # these used to compute the whole coverage, then die with an internal error on saving
+    (["--out", "no/such/dir/map.png"], "does not exist"),
+    (["--out", "map.txt"], "picture"),
+    # these used to raise OverflowError, or build 60 million datetimes (minutes, gigabytes)
+    (["--hours", "inf"], "finite"),
+    (["--hours", "1e6", "--step-min", "1"], "epochs"),
+])
+def test_bad_out_and_span_fail_early_with_exit_2(capsys, tmp_path, monkeypatch, argv, needle):
+    monkeypatch.chdir(tmp_path)
+    status, out, err = _run(capsys, "beidou-3", "--resolution-deg", "30", *argv)
+    assert status == 2, err
+    assert needle in err and out == "" and "internal error" not in err
+
+
 def test_multi_gnss_needs_element_files(capsys):
     status, _out, err = _run(capsys, "gnss", "--hours", "1")
     assert status == 2 and "--elements" in err

@@ -27,6 +27,7 @@ from orbitkit.cli.common import (
     emit_csv,
     emit_json,
     info,
+    picture_path,
     positive_float,
     time_arg,
     warn,
@@ -154,12 +155,26 @@ def _elements_summary(sets: list[Any]) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- run
 
 
+# Most epochs in one run: 200,000 is 3.8 years every 10 min (or 139 days every minute).
+# Checked before the list of times is built: --hours 1e6 used to spend minutes and gigabytes
+# building 60 million datetimes before any other limit could say no.
+_MAX_EPOCHS = 200_000
+
+
 def _times(start: datetime, hours: float, step_min: float) -> list[datetime]:
     # the span is half-open, [start, start + hours): 24 h every 10 min is 144 epochs, so a
     # day's statistics do not count the repeated instant twice
-    n = int(math.floor(hours * 60.0 / step_min + 1e-9))
-    if n < 1:
+    if not math.isfinite(hours) or not math.isfinite(step_min):
+        raise UserError(f"--hours {hours:g} / --step-min {step_min:g}: must be finite numbers")
+    n_float = math.floor(hours * 60.0 / step_min + 1e-9)
+    if n_float < 1:
         raise UserError(f"--hours {hours:g} is shorter than one --step-min {step_min:g} step")
+    if n_float > _MAX_EPOCHS:
+        raise UserError(
+            f"--hours {hours:g} every --step-min {step_min:g} is {n_float:,.0f} epochs (limit "
+            f"{_MAX_EPOCHS:,}); use fewer --hours or a longer --step-min"
+        )
+    n = int(n_float)
     step = timedelta(minutes=step_min)
     return [start + i * step for i in range(n)]
 
@@ -174,6 +189,8 @@ def run(args: argparse.Namespace) -> int:
 
     if not math.isfinite(args.mask_deg) or not (-10.0 <= args.mask_deg < 90.0):
         raise UserError(f"--mask-deg {args.mask_deg:g}: must be within -10..90 degrees")
+    # the map's path is checked before the work, not after it
+    picture_path(args.out, "--out", "the coverage map")
     start = args.start or now_utc().replace(microsecond=0)
     times = _times(start, args.hours, args.step_min)
     grid = cov.make_grid(args.region, args.resolution_deg)
