@@ -379,3 +379,21 @@ def test_same_station_twice_is_a_user_error(capsys, small_file):
                                "beijing", "--station", "beijing", "--elements", str(small_file))
     assert status == 2 and out == ""
     assert "--station beijing" in err and "2 times" in err
+
+
+def test_table_header_and_notes_say_what_they_mean(capsys, small_file):
+    """The duration column said "min" next to "el" (read as a minimum elevation); a LEO
+    pass cut at both ends by a short window is an interval, whose note on stderr said
+    "objects that never set"; an empty result said nothing at all."""
+    base = ["passes", "48274", "--station", "hong-kong", "--elements", str(small_file)]
+    _, out, _ = run_cli(capsys, *base, "--start", "2026-02-25T00:00:00Z")
+    assert "dur (min)" in out.splitlines()[0]
+    # 2026-02-25 02:43:00 + 86 s lies inside a CSS pass over Hong Kong (rise 02:38:53)
+    status, out, err = run_cli(capsys, *base, "--start", "2026-02-25T02:43:00Z", "--days",
+                               "0.001", "--format", "csv")
+    assert status == 0 and len(out.splitlines()) == 1
+    assert "above the mask for the whole window" in err
+    status, out, err = run_cli(capsys, *base, "--start", "2026-02-25T00:00:00Z", "--days",
+                               "0.01", "--format", "json")
+    assert status == 0 and json.loads(out) == []
+    assert "no passes" in err

@@ -160,8 +160,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         _table(result)
     if result.intervals and args.format in ("csv", "ics"):
-        info(f"{len(result.intervals)} visibility interval(s) of objects that never set "
-             "are not in this format; see --format json or table")
+        info(f"{len(result.intervals)} visibility interval(s) (objects that never set, or "
+             "above the mask for the whole window) are not in this format; see --format "
+             "json or table")
+    if not result.passes and not result.intervals:
+        info("no passes above the mask in the window")
     if out is not None:
         from orbitkit.plots.timeline import plot_timeline
 
@@ -220,9 +223,10 @@ def _table(result: Any) -> None:
                      _fmt(p.set_az_deg, 0), f"{p.duration_s / 60:.1f}",
                      "yes" if p.visible else "", flags])
     emit_table(["norad", "name", "station", "rise (UTC)", "az", "max (UTC)", "el", "az",
-                "set (UTC)", "az", "min", "visible", "cut"], rows)
+                "set (UTC)", "az", "dur (min)", "visible", "cut"], rows)
     if result.intervals:
-        sys.stdout.write("\nvisibility intervals (objects that do not rise and set):\n")
+        sys.stdout.write("\nvisibility intervals (objects that do not rise and set, or above "
+                         "the mask for the whole window):\n")
         emit_table(["norad", "name", "station", "from (UTC)", "to (UTC)", "el min", "el max",
                     "cut"],
                    [[v.norad_id, v.name, v.station, _short(v.to_dict()["start_utc"]),
