@@ -186,6 +186,8 @@ def test_cli_projections(tmp_path, projection):
         (["tiangong", "--out", "gt.png", "--center", "north"], "--center"),
         (["tiangong", "--out", "gt.png", "--footprint-mask-deg", "95"], "mask"),
         (["tiangong", "--out", "no/such/dir/gt.png"], "does not exist"),
+        # used to die with an internal OverflowError
+        (["tiangong", "--out", "gt.png", "--hours", "inf"], "finite"),
     ],
 )
 def test_cli_user_errors_exit_2(tmp_path, monkeypatch, capsys, argv, message):

@@ -9,6 +9,7 @@ files from :mod:`orbitkit.export`. The output format is the extension of ``--out
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +118,9 @@ def run(args: argparse.Namespace) -> int:
     stations = [parse_site(s) for s in args.station]
     if args.footprint_mask_deg is not None and not 0 <= args.footprint_mask_deg < 90:
         raise UserError(f"--footprint-mask-deg {args.footprint_mask_deg}: must be in [0, 90)")
+    if not (math.isfinite(args.hours) and math.isfinite(args.step_s)):
+        raise UserError(f"--hours {args.hours:g} / --step-s {args.step_s:g}: must be finite "
+                        "numbers")
     n_samples = int(args.hours * 3600.0 / args.step_s) + 1
     if n_samples > _MAX_SAMPLES_PER_SATELLITE:
         raise UserError(
