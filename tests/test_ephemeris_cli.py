@@ -123,3 +123,18 @@ def test_too_many_rows_is_refused_before_any_work(capsys):
                            "--stop", "2029-01-01T00:00:00Z", "--step-s", "5", "--offline")
     assert status == 2 and out == ""
     assert "rows" in err and "coarser --step-s" in err
+
+
+def test_stop_before_the_default_start_says_start_defaulted_to_now(capsys):
+    """Only --stop given, in the past: "swap them" would be wrong advice; the message
+    names both options and says --start defaulted to now."""
+    status, out, err = run(capsys, "ephemeris", "48274", "--stop", "2020-01-01T00:00:00Z",
+                           "--offline")
+    assert status == 2 and out == ""
+    assert "--stop 2020-01-01T00:00:00Z" in err and "defaults to now" in err
+    assert "give --start" in err and "swap" not in err
+    status, _, err = run(capsys, "ephemeris", "48274", "--start", "2026-02-25T00:00:00Z",
+                         "--stop", "2026-02-24T00:00:00Z", "--offline")
+    assert status == 2
+    assert "(--stop 2026-02-24T00:00:00Z) is before start (--start 2026-02-25T00:00:00Z)" in err
+

@@ -13,7 +13,7 @@ lost, the first failed time and sgp4's message. In JSON they are ``null`` and li
 from __future__ import annotations
 
 import argparse
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from orbitkit.cli.common import (
@@ -25,7 +25,7 @@ from orbitkit.cli.common import (
     time_arg,
     warn,
 )
-from orbitkit.errors import RequestTooLargeError, UserError
+from orbitkit.errors import RequestTooLargeError, TimeInputError, UserError
 
 FRAME_CHOICES = ("teme", "gcrs", "itrs", "geodetic")
 _DEFAULT_SPAN = timedelta(hours=24)
@@ -62,6 +62,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def _check_span(start: datetime, stop: datetime, start_given: bool) -> None:
+    """Refuse a stop before the start, naming both options (and the default start)."""
+    from orbitkit.timeutil import format_utc
+
+    if stop >= start:
+        return
+    if start_given:
+        raise TimeInputError(f"stop (--stop {format_utc(stop)}) is before start "
+                             f"(--start {format_utc(start)}); swap them")
+    raise TimeInputError(f"stop (--stop {format_utc(stop)}) is before start: --start was "
+                         f"not given and defaults to now ({format_utc(start)}); give "
+                         "--start too")
+
+
 def _warn_failures(failures: dict[int, dict[str, Any]], n_times: int) -> None:
     for f in failures.values():
         warn(f"{f['name']} (NORAD {f['norad_id']}): {f['count']} of {n_times} samples "
@@ -90,8 +104,7 @@ def run(args: argparse.Namespace) -> int:
 
     start = args.start or now_utc()
     stop = args.stop or start + _DEFAULT_SPAN
-    if stop <= start:
-        time_grid(start, stop, args.step_s)  # one time, or the reversed-span message
+    _check_span(start, stop, args.start is not None)
     n_times = int((stop - start).total_seconds() // args.step_s) + 1
 
     resolution = elements_for_cli(args, args.target, start)
