@@ -254,7 +254,7 @@ def test_sets_studied_at_their_own_epoch(active_2026):
 def test_docked_spacecraft_are_one_orbit(active_2026):
     """The 2026 snapshot gives the three station modules and the docked Shenzhou-22 the same
     elements under four NORAD numbers: one orbit, kept once under the first in target order;
-    distinct orbits (BeiDou-3) and nominal design orbits are never merged."""
+    distinct orbits (BeiDou-3) are never merged, nor a real set with a nominal one."""
     from orbitkit.elements.select import shared_orbit_groups
     from orbitkit.elements.sources import load_element_sets as load
 
@@ -273,6 +273,27 @@ def test_docked_spacecraft_are_one_orbit(active_2026):
 
     bds = load("beidou-3", files=[active_2026], at="2026-02-24T00:00:00Z", offline=True)
     assert shared_orbit_groups(bds.sets) == [] and bds.one_per_orbit() == (bds, [])
-    # the same design orbit twice: illustrative, never merged
+    # the modules' design orbits are one orbit too; distinct design orbits are kept apart
     nominal = load("tiangong", at="2026-02-24T00:00:00Z", offline=True)
-    assert nominal.any_nominal and shared_orbit_groups(nominal.sets + nominal.sets) == []
+    assert nominal.any_nominal and len(nominal.sets) == 3
+    merged, notes = nominal.one_per_orbit()
+    assert len(merged.sets) == 1 and "share one nominal design orbit with" in notes[0]
+    nominal_bds = load("beidou-3", at="2026-02-24T00:00:00Z", offline=True)
+    assert nominal_bds.any_nominal and shared_orbit_groups(nominal_bds.sets) == []
+    # a real set and a nominal one are never the same orbit
+    assert shared_orbit_groups([res.sets[0], nominal.sets[0]]) == []
+
+
+def test_no_orbit_before_launch(active_2026):
+    """Wentian was launched on 2022-07-24: asked for in 2021, neither the 2026 file's set nor
+    a design orbit stands in for it; it is missing with the launch date as the reason."""
+    from orbitkit.elements.sources import load_element_sets as load
+
+    res = load("tiangong", files=[active_2026], at="2021-08-25T00:00:00Z", offline=True)
+    assert [es.norad_id for es in res.sets] == [48274]
+    assert res.missing_reasons["Wentian laboratory module"] == (
+        "not launched until 2022-07-24: no orbit on 2021-08-25")
+    nominal = load("tiangong", at="2022-07-24T23:00:00Z", offline=True)  # launch day counts
+    assert [es.norad_id for es in nominal.sets] == [48274, 53239]
+    with pytest.raises(ElementsUnavailableError, match="not yet launched"):
+        load("54216", files=[active_2026], at="2021-08-25T00:00:00Z", offline=True)

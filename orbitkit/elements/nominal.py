@@ -56,6 +56,7 @@ __all__ = [
     "NOMINAL_ORIGIN",
     "NOMINAL_WARNING",
     "nominal_reason",
+    "launch_reason",
     "nominal_set",
     "nominal_sets",
     "kozai_from_brouwer",
@@ -325,8 +326,21 @@ def _leo(member: Member, nominal: dict[str, Any], epoch: datetime) -> Satrec | s
 
 # --------------------------------------------------------------------------- public
 
-def nominal_reason(member: Member) -> str | None:
-    """Why a member can never have a nominal orbit, or ``None`` when it may have one."""
+def launch_reason(member: Member, at: datetime) -> str | None:
+    """Why a member had no orbit at all at ``at`` (not yet launched), else ``None``.
+
+    Launch dates are UTC dates: on the launch day itself the member counts as launched.
+    """
+    if member.launch_date and at.astimezone(UTC).date().isoformat() < member.launch_date:
+        return f"not launched until {member.launch_date}: no orbit on {at.astimezone(UTC):%Y-%m-%d}"
+    return None
+
+
+def nominal_reason(member: Member, at: datetime | None = None) -> str | None:
+    """Why a member can never have a nominal orbit (or none at ``at``, when given: not yet
+    launched then), or ``None`` when it may have one."""
+    if at is not None and (reason := launch_reason(member, at)) is not None:
+        return reason
     if member.orbit_class in _DEEP_SPACE:
         return f"deep space ({member.orbit_class}): no Earth-orbit element set exists"
     if member.status in ("decayed", "landed"):
@@ -381,7 +395,7 @@ def nominal_sets(
     sets: list[ElementSet] = []
     missing: list[tuple[Member, str]] = []
     for member in members:
-        reason = nominal_reason(member)
+        reason = nominal_reason(member, epoch)
         system = catalog.systems.get(member.system_key)
         nominal = dict(system.nominal) if system else {}
         peers = [m for m in system.members if nominal_reason(m) is None] if system else [member]

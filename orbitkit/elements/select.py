@@ -11,6 +11,7 @@ import math
 import os
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from typing import Any
 
 from orbitkit.elements.model import ElementSet
 
@@ -119,10 +120,10 @@ class ElementStore:
         return sorted(self._indices()[1].get(cospar_id.strip().upper(), ()))
 
 
-def _orbit_key(es: ElementSet) -> tuple[float, ...]:
+def _orbit_key(es: ElementSet) -> tuple[Any, ...]:
     sat = es.satrec
-    return (sat.jdsatepoch, sat.jdsatepochF, sat.no_kozai, sat.ecco, sat.inclo, sat.nodeo,
-            sat.argpo, sat.mo, sat.bstar, sat.ndot, sat.nddot)
+    return (es.is_nominal, sat.jdsatepoch, sat.jdsatepochF, sat.no_kozai, sat.ecco, sat.inclo,
+            sat.nodeo, sat.argpo, sat.mo, sat.bstar, sat.ndot, sat.nddot)
 
 
 def shared_orbit_groups(sets: Iterable[ElementSet]) -> list[list[int]]:
@@ -130,13 +131,14 @@ def shared_orbit_groups(sets: Iterable[ElementSet]) -> list[list[int]]:
 
     Docked spacecraft fly as one object, and CelesTrak gives each of them the station's
     elements under its own NORAD number: in the 2026-02-24 snapshot the three China Space
-    Station modules, Tianzhou-9 and Shenzhou-22 carry identical mean elements. Counting them
-    apart lists every pass several times and counts one station as several in visibility.
+    Station modules, Tianzhou-9 and Shenzhou-22 carry identical mean elements. The
+    catalogue's design orbits do the same for the station's modules. Counting them apart
+    lists every pass several times and counts one station as several in visibility.
 
     Two sets are the same orbit when their epoch and every SGP4 mean element (mean motion,
     eccentricity, inclination, node, perigee, mean anomaly, B*, ndot, nddot) are equal: they
-    then propagate to the same position at every time. Nominal design orbits are never
-    grouped (their equality would say nothing about the real objects).
+    then propagate to the same position at every time. A nominal design orbit is only ever
+    grouped with other nominal ones.
 
     Returns
     -------
@@ -144,10 +146,9 @@ def shared_orbit_groups(sets: Iterable[ElementSet]) -> list[list[int]]:
         Only groups of two or more, each in input order; its first position is the set to
         keep. Empty when every orbit is distinct.
     """
-    by_key: dict[tuple[float, ...], list[int]] = {}
+    by_key: dict[tuple[Any, ...], list[int]] = {}
     for i, es in enumerate(sets):
-        if not es.is_nominal:
-            by_key.setdefault(_orbit_key(es), []).append(i)
+        by_key.setdefault(_orbit_key(es), []).append(i)
     return [group for group in by_key.values() if len(group) > 1]
 
 

@@ -26,7 +26,12 @@ from typing import Any
 
 from orbitkit.catalog import Catalog, Member, load_catalog
 from orbitkit.elements.model import ElementSet
-from orbitkit.elements.nominal import NOMINAL_WARNING, nominal_reason, nominal_sets
+from orbitkit.elements.nominal import (
+    NOMINAL_WARNING,
+    launch_reason,
+    nominal_reason,
+    nominal_sets,
+)
 from orbitkit.elements.select import (
     ElementStore,
     shared_orbit_groups,
@@ -112,9 +117,11 @@ class ElementResolution:
             kept = self.sets[group[0]]
             others = ", ".join(f"{self.sets[i].name} ({self.sets[i].norad_id})"
                                for i in group[1:])
-            notes.append(f"{others} fly on the element set of {kept.name} "
-                         f"({kept.norad_id}), as docked spacecraft do: shown once, as "
-                         f"{kept.norad_id}")
+            how = ("share one nominal design orbit with" if kept.is_nominal else
+                   "fly on the element set of")
+            why = "" if kept.is_nominal else ", as docked spacecraft do"
+            notes.append(f"{others} {how} {kept.name} ({kept.norad_id}){why}: shown once, "
+                         f"as {kept.norad_id}")
         keep = [i for i in range(len(self.sets)) if i not in dropped]
         merged = replace(self, sets=[self.sets[i] for i in keep],
                          members=[self.members[i] for i in keep])
@@ -347,6 +354,11 @@ def load_element_sets(
     pending: list[int] = []
 
     for i, member in enumerate(members):
+        # before its launch an object has no orbit, whatever a file or the cache holds
+        not_yet = launch_reason(member, at_utc)
+        if not_yet is not None:
+            reasons[i] = not_yet
+            continue
         if member.norad_id is not None:
             es = file_store.nearest(member.norad_id, at_utc)
             if es is not None:
@@ -530,9 +542,10 @@ def _nothing_message(target: str | Sequence[Member], result: ElementResolution, 
     reasons = sorted({f"{name}: {why}" for name, why in result.missing_reasons.items()})
     shown = "; ".join(reasons[:4]) + (f"; ... ({len(reasons) - 4} more)" if len(reasons) > 4
                                        else "")
-    all_permanent = all(nominal_reason(m) is not None for m in result.missing)
+    all_permanent = all(nominal_reason(m, result.at) is not None for m in result.missing)
     if all_permanent:
-        fix = ("These objects have no Earth-orbit element set (deep space, decayed or landed); "
+        fix = ("These objects have no Earth-orbit element set at that time (deep space, "
+               "decayed, landed, or not yet launched); "
                "see 'orbitkit catalog show' for what is known of them")
     else:
         fixes = ["give --elements FILE with their TLE/OMM"]
