@@ -138,3 +138,40 @@ def test_stop_before_the_default_start_says_start_defaulted_to_now(capsys):
     assert status == 2
     assert "(--stop 2026-02-24T00:00:00Z) is before start (--start 2026-02-25T00:00:00Z)" in err
 
+
+def test_json_beyond_its_sample_limit_is_refused_before_any_work(capsys):
+    """JSON is built whole (~1.2 KB of memory per sample, measured): 1 satellite x 2.16 M
+    times would need ~3 GB and 20 M samples (the CSV row limit) ~26 GB, which the kernel
+    kills instead of refusing. The refusal points to the streaming CSV output."""
+    status, out, err = run(capsys, "ephemeris", "48274", "--start", "2026-02-24T00:00:00Z",
+                           "--stop", "2026-02-25T00:00:00Z", "--step-s", "0.04",
+                           "--format", "json", "--offline")
+    assert status == 2 and out == ""
+    assert "2,160,000 samples" in err and "--format csv" in err
+
+
+def test_csv_reaches_stdout_in_bounded_pieces(capsys, monkeypatch):
+    """The CSV is written as it is produced, not built whole first (2 GB of text at the
+    20 M row limit); each write stays near the flush size, and the text is unchanged."""
+    import sys
+
+    from orbitkit.cli import ephemeris_cmd
+
+    argv = ("ephemeris", "48274", "--start", "2026-02-24T00:00:00Z", "--stop",
+            "2026-02-24T06:00:00Z", "--step-s", "10", "--offline")
+    status, whole, _ = run(capsys, *argv)
+    assert status == 0
+
+    writes: list[int] = []
+    real_write = sys.stdout.write
+
+    def counting_write(text):
+        writes.append(len(text))
+        return real_write(text)
+
+    monkeypatch.setattr(ephemeris_cmd, "_CSV_FLUSH_CHARS", 10_000)
+    monkeypatch.setattr(sys.stdout, "write", counting_write)
+    status, out, _ = run(capsys, *argv)
+    assert status == 0 and out == whole and len(whole) > 100_000
+    assert len(writes) > 10 and max(writes) < 10_000 + 200  # flush size + one row
+
