@@ -175,3 +175,17 @@ def test_csv_reaches_stdout_in_bounded_pieces(capsys, monkeypatch):
     assert status == 0 and out == whole and len(whole) > 100_000
     assert len(writes) > 10 and max(writes) < 10_000 + 200  # flush size + one row
 
+
+def test_staleness_is_checked_at_stop_too(capsys, active_2026):
+    """The set is chosen (and its age checked) at --start; a 60-day span from the epoch
+    ends 60 days from it, past the 14-day LEO limit, which must be said."""
+    status, _, err = run(capsys, "ephemeris", "48274", "--elements", str(active_2026),
+                         "--start", "2026-02-24T00:00:00Z", "--stop", "2026-04-25T00:00:00Z",
+                         "--step-s", "86400", "--offline")
+    assert status == 0
+    assert "at --stop: CSS (TIANHE) (48274)" in err and "LEO elements older than 14" in err
+    status, _, err = run(capsys, "ephemeris", "48274", "--elements", str(active_2026),
+                         "--start", "2026-02-24T00:00:00Z", "--stop", "2026-03-01T00:00:00Z",
+                         "--step-s", "86400", "--offline")
+    assert status == 0 and "at --stop" not in err
+

@@ -100,6 +100,26 @@ def _check_span(start: datetime, stop: datetime, start_given: bool) -> None:
                          "--start too")
 
 
+def _warn_stale_at_stop(sets: list, start: datetime, stop: datetime) -> None:
+    """The elements were chosen, and checked for age, at --start; a long span can end
+    far from their epoch all the same."""
+    from orbitkit.elements.select import staleness_warning
+
+    late = [es for es in sets
+            if staleness_warning(es, start) is None and staleness_warning(es, stop)]
+    if not late:
+        return
+    if len(late) <= 3:
+        for es in late:
+            warn(f"at --stop: {staleness_warning(es, stop)}")
+        return
+    names = ", ".join(es.name for es in late[:3])
+    warn(f"at --stop: {len(late)} element sets ({names} and {len(late) - 3} more) are "
+         "beyond the staleness limits (see ORBITKIT_STALE_LEO_DAYS / ORBITKIT_STALE_DAYS); "
+         "positions degrade towards the end of the span: use sets nearer that time or a "
+         "shorter span")
+
+
 def _warn_failures(failures: dict[int, dict[str, Any]], n_times: int) -> None:
     for f in failures.values():
         warn(f"{f['name']} (NORAD {f['norad_id']}): {f['count']} of {n_times} samples "
@@ -149,6 +169,7 @@ def run(args: argparse.Namespace) -> int:
             "or a coarser --step-s, fewer satellites or a shorter span"
         )
     times = time_grid(start, stop, args.step_s)
+    _warn_stale_at_stop(resolution.sets, start, stop)
 
     failures: dict[int, dict[str, Any]] = {}
     if args.format == "json":
