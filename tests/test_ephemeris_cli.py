@@ -189,3 +189,35 @@ def test_staleness_is_checked_at_stop_too(capsys, active_2026):
                          "--step-s", "86400", "--offline")
     assert status == 0 and "at --stop" not in err
 
+
+# CelesTrak active snapshot 2021-08-24: STARLINK-70, which re-entered in January 2022.
+STARLINK_70 = """STARLINK-70
+1 44281U 19029AY  21234.69034186  .00126224  00000-0  10450-2 0  9998
+2 44281  52.9921 306.2981 0006799   9.3087 350.8053 15.69353649 56934
+"""
+
+
+def test_positions_below_100_km_that_sgp4_passes_as_ok_are_warned(capsys, tmp_path):
+    """sgp4 flags decay only once the mean radius is inside the Earth: on 2022-01-10..13
+    this set gives status 0 at 13-29 km altitude (checked here against orbitkit's own
+    geodetic column). Those rows stay (the CSV contract), with one warning naming them."""
+    path = tmp_path / "starlink70.tle"
+    path.write_text(STARLINK_70)
+    status, out, err = run(capsys, "ephemeris", "44281", "--elements", str(path),
+                           "--start", "2022-01-10T00:00:00Z", "--stop", "2022-01-20T00:00:00Z",
+                           "--step-s", "43200", "--frame", "geodetic", "--offline")
+    assert status == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    low = [r for r in rows if float(r["alt_km"]) < 100]
+    assert len(low) == 8 and len(rows) == 8
+    assert "STARLINK-70 (NORAD 44281): 8 of 21 samples are below 100 km" in err
+    assert "from 2022-01-10T00:00:00Z (lowest 12.8 km)" in err and "re-entered" in err
+    # JSON says the same on stderr
+    status, _, err = run(capsys, "ephemeris", "44281", "--elements", str(path),
+                         "--start", "2022-01-10T00:00:00Z", "--stop", "2022-01-20T00:00:00Z",
+                         "--step-s", "43200", "--format", "json", "--offline")
+    assert status == 0 and "8 of 21 samples are below 100 km" in err
+    # a healthy LEO set says nothing of the kind
+    status, _, err = run(capsys, "ephemeris", "48274", "--start", "2026-02-24T00:00:00Z",
+                         "--stop", "2026-02-24T02:00:00Z", "--offline")
+    assert status == 0 and "below 100 km" not in err

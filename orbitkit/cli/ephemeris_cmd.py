@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
+
 from orbitkit.cli.common import (
     add_elements_options,
     add_format_option,
@@ -43,6 +45,10 @@ _MAX_ROWS = 20_000_000
 _MAX_JSON_SAMPLES = 2_000_000
 # CSV text is handed to stdout in pieces of about this size (one write call each).
 _CSV_FLUSH_CHARS = 4 << 20
+# Below this altitude nothing stays in orbit for even one revolution; sgp4 only flags a
+# sample once its mean radius is inside the Earth, so lower positions come back with
+# status 0 (e.g. a 2021 Starlink set propagated into 2022 gives 13-29 km altitudes).
+_REENTRY_ALT_KM = 100.0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -120,6 +126,40 @@ def _warn_stale_at_stop(sets: list, start: datetime, stop: datetime) -> None:
          "shorter span")
 
 
+def _merge_low(into: dict[int, dict[str, Any]], eph: Any) -> None:
+    """Record samples that sgp4 returns with status 0 below the re-entry altitude."""
+    from orbitkit.frames import WGS84_A_KM, WGS84_E2
+    from orbitkit.timeutil import format_utc_array
+
+    r = eph.r_teme_km
+    radius = np.linalg.norm(r, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sin2 = (r[..., 2] / radius) ** 2
+        # height above the ellipsoid along the geocentric radius: within ~0.1 km of the
+        # geodetic height at these altitudes, plenty for a 100 km threshold
+        alt = radius - WGS84_A_KM * np.sqrt((1.0 - WGS84_E2) / (1.0 - WGS84_E2 * (1.0 - sin2)))
+        low = eph.ok & (alt < _REENTRY_ALT_KM)
+    for i in np.flatnonzero(low.any(axis=1)):
+        idx = np.flatnonzero(low[i])
+        norad = int(eph.norad_ids[i])
+        lowest = float(alt[i, idx].min())
+        entry = into.get(norad)
+        if entry is None:
+            into[norad] = {"name": eph.names[i], "count": int(idx.size), "lowest": lowest,
+                           "first": str(format_utc_array(eph.times[idx[:1]])[0])}
+        else:
+            entry["count"] += int(idx.size)
+            entry["lowest"] = min(entry["lowest"], lowest)
+
+
+def _warn_low(low: dict[int, dict[str, Any]], n_times: int) -> None:
+    for norad, f in low.items():
+        warn(f"{f['name']} (NORAD {norad}): {f['count']} of {n_times} samples are below "
+             f"{_REENTRY_ALT_KM:g} km altitude from {f['first']} (lowest {f['lowest']:.1f} km): "
+             "it has most likely re-entered, but sgp4 does not flag this, so those rows are "
+             "kept; use elements nearer that time")
+
+
 def _warn_failures(failures: dict[int, dict[str, Any]], n_times: int) -> None:
     for f in failures.values():
         warn(f"{f['name']} (NORAD {f['norad_id']}): {f['count']} of {n_times} samples "
@@ -172,18 +212,23 @@ def run(args: argparse.Namespace) -> int:
     _warn_stale_at_stop(resolution.sets, start, stop)
 
     failures: dict[int, dict[str, Any]] = {}
+    low: dict[int, dict[str, Any]] = {}
     if args.format == "json":
         eph = propagate(resolution.sets, times)
         _merge_failures(failures, eph)
+        _merge_low(low, eph)
         emit_json(eph.to_dict(args.frame))
         _warn_failures(failures, times.size)
+        _warn_low(low, times.size)
         return 0
 
     def rows():
         for chunk in iter_propagate(resolution.sets, times, max_memory_mb=_STREAM_MEMORY_MB):
             _merge_failures(failures, chunk)
+            _merge_low(low, chunk)
             yield from chunk.rows(args.frame)
 
     _emit_csv_streaming(Ephemeris.columns(args.frame), rows())
     _warn_failures(failures, times.size)
+    _warn_low(low, times.size)
     return 0
