@@ -269,3 +269,41 @@ def test_cull_never_drops_a_visible_pair_random_geometry():
             a = cv.coverage_chunk(table, pos[block], up[block], cull=True)
             b = cv.coverage_chunk(table, pos[block], up[block], cull=False)
             np.testing.assert_array_equal(a["visible"], b["visible"])
+
+
+# ----------------------------------------------------------------------------- the map
+
+
+def test_map_of_an_undefined_dop_says_so_instead_of_a_blank_scale(tmp_path):
+    """One satellite can never give a DOP: the map used to be plain ocean with a meaningless
+    -0.1..0.1 colour bar. Now: no colour bar, and a note naming the 4-satellite need."""
+    pytest.importorskip("matplotlib")
+    from orbitkit.plots.coverage_map import plot_coverage_map
+
+    times = [cf.START]
+    r = np.array([[[42164.0, 0.0, 0.0]]])  # one GEO satellite over 0N 0E, km
+    res = cv.compute_coverage(r, times, cv.make_grid("global", 30.0), mask_deg=10.0)
+    assert res.summary["mean_pdop"] is None and res.summary["dop_share"] == 0.0
+    fig = plot_coverage_map(res, "pdop")
+    texts = " ".join(t.get_text() for ax in fig.axes for t in ax.texts)
+    assert len(fig.axes) == 1  # the map alone: no colour bar
+    assert "no PDOP anywhere" in texts and "4 satellites" in texts
+
+
+def test_map_marks_cells_without_dop_and_says_what_the_mean_is_over(bds3_positions):
+    """At a 45-degree mask part of the world never sees 4 BDS-3 satellites: those cells are
+    drawn grey (they used to be transparent, i.e. ocean-coloured) and the colour-bar label
+    says the mean is over the epochs with a DOP only."""
+    pytest.importorskip("matplotlib")
+    from orbitkit.plots.coverage_map import plot_coverage_map
+
+    r, times = bds3_positions
+    res = cv.compute_coverage(r[:, :6], times[:6], cv.make_grid("global", 10.0),
+                              mask_deg=45.0)
+    assert np.isnan(res.maps["mean_pdop"]).any() and res.summary["dop_share"] < 1.0
+    fig = plot_coverage_map(res, "pdop")
+    assert len(fig.axes) == 2
+    label = fig.axes[1].get_xlabel()
+    assert "over the epochs with a DOP" in label and "grey" in label
+    # the grey layer under the colours: one mesh for the missing cells, one for the values
+    assert len(fig.axes[0].collections) >= 2

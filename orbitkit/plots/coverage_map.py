@@ -17,6 +17,7 @@ __all__ = ["plot_coverage_map", "coverage_title"]
 # and more availability are bright, low DOP is bright (reversed map).
 _CMAPS = {"visible": "viridis", "availability": "viridis", "pdop": "viridis_r",
           "hdop": "viridis_r", "vdop": "viridis_r", "gdop": "viridis_r"}
+_NO_DOP_COLOR = "0.6"
 
 
 def coverage_title(result: Any, metric: str) -> str:
@@ -93,16 +94,47 @@ def plot_coverage_map(
         vmax = vmax if vmax is not None else float(np.percentile(finite, 99))
     elif metric == "availability":
         vmin, vmax = 0.0, 100.0
+    is_dop = metric in ("pdop", "hdop", "vdop", "gdop")
+    # Cells with no DOP at any epoch (never enough satellites above the mask) are NaN. Left
+    # transparent they showed the ocean colour, so "no DOP" read as "sea"; they are drawn in
+    # grey underneath and the legend says so. (Not with the colour map's "bad" colour:
+    # cartopy draws the cells cut by the antimeridian as a second, full-size collection whose
+    # other cells are "bad", which then greyed out the whole map.)
+    if is_dop and finite.size == 0:
+        vmin, vmax = 1.0, 10.0  # no scale to show; the colour bar is left out below
     # node-registered grid: each cell is centred on its node
     half = result.grid.resolution_deg / 2
     lon_edges = np.concatenate([lon - half, [lon[-1] + half]])
     lat_edges = np.clip(np.concatenate([lat - half, [lat[-1] + half]]), -90, 90)
+    missing = ~np.isfinite(values)
+    if is_dop and missing.any():
+        from matplotlib.colors import ListedColormap
+
+        ax.pcolormesh(lon_edges, lat_edges, np.ma.masked_where(~missing, np.ones(values.shape)),
+                      cmap=ListedColormap([_NO_DOP_COLOR]), vmin=0.0, vmax=2.0,
+                      shading="flat", zorder=0.39, alpha=0.9, **lonlat_kwargs(ax))
     mesh = ax.pcolormesh(lon_edges, lat_edges, np.ma.masked_invalid(values),
                          cmap=_CMAPS.get(metric, "viridis"), vmin=vmin, vmax=vmax,
                          shading="flat", zorder=0.4, alpha=0.9, **lonlat_kwargs(ax))
-    bar = fig.colorbar(mesh, ax=ax, orientation="horizontal", fraction=0.05, pad=0.06, shrink=0.8,
-                       extend="max" if metric in ("pdop", "hdop", "vdop", "gdop") else "neither")
-    bar.set_label(label)
+    # a DOP needs 3 + one receiver clock per constellation in view: 4 for one system
+    n_systems = len(getattr(result, "constellations", []) or [])
+    need = "4" if n_systems <= 1 else "3 + one per constellation in view"
+    need_short = "4" if n_systems <= 1 else "enough"
+    if is_dop and finite.size == 0:
+        ax.text(0.5, 0.5, f"no {metric.upper()} anywhere: never {need_short} satellites above "
+                f"the {result.mask_deg:g} deg mask\n(a DOP needs at least {need})",
+                transform=ax.transAxes, ha="center", va="center", fontsize=12,
+                bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.5"}, zorder=5)
+    else:
+        bar = fig.colorbar(mesh, ax=ax, orientation="horizontal", fraction=0.05, pad=0.06,
+                           shrink=0.8, extend="max" if is_dop else "neither")
+        share = (result.summary or {}).get("dop_share")
+        if is_dop and share is not None and share < 1.0:
+            # the mean is over the epochs that have a DOP; say so, and what grey means
+            label += (f", over the epochs with a DOP ({100 * share:.1f} % of point-epochs)")
+            if finite.size < values.size:
+                label += f"\ngrey: never {need_short} satellites above the mask (no DOP)"
+        bar.set_label(label)
     reg = result.grid.region
     if not (reg.south_deg <= -89 and reg.north_deg >= 89 and reg.east_deg - reg.west_deg >= 359):
         try:
