@@ -90,11 +90,14 @@ def add_elements_options(parser: argparse.ArgumentParser) -> None:
 def add_format_option(
     parser: argparse.ArgumentParser, choices: Sequence[str], default: str
 ) -> None:
+    data_formats = "/".join(c for c in ("json", "csv") if c in choices)
     parser.add_argument(
         "--format",
         choices=list(choices),
         default=default,
-        help=f"output format (default {default}); json/csv write only data to stdout",
+        help=f"output format (default {default})" + (
+            f"; {data_formats} {'write' if '/' in data_formats else 'writes'} only data to "
+            "stdout" if data_formats else ""),
     )
 
 
