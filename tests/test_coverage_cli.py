@@ -196,3 +196,16 @@ def test_done_when_2026_bds3_region_agrees_with_independent_implementation(
     assert got["min_visible"] == want["min_visible"]
     assert got["max_visible"] == want["max_visible"]
     assert got["pdop_availability"] == pytest.approx(want["pdop_availability"], abs=5e-3)
+
+
+def test_text_says_what_the_dop_statistics_are_over(capsys):
+    """At a 45-degree mask many point-epochs have no DOP: the text used to print a mean PDOP
+    with no hint that it covers only some of them; one satellite printed a bare 'n/a'."""
+    common = ["--resolution-deg", "15", "--hours", "2", "--step-min", "30", "--start",
+              "2026-05-01T00:00:00Z"]
+    status, out, err = _run(capsys, "beidou-3", "--mask-deg", "45", *common)
+    assert status == 0, err
+    assert "% of point-epochs with a DOP)" in out
+    status, out, err = _run(capsys, "beidou-3", "--mask-deg", "89", *common)
+    assert status == 0, err
+    assert "no DOP anywhere" in out

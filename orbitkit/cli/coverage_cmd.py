@@ -313,6 +313,16 @@ def _by_class(args, cov, r_itrs, ok, times, grid, members, full) -> dict[str, An
     return out
 
 
+def _dop_share_note(summary: dict[str, Any]) -> str:
+    """Why DOP is n/a, or what its statistics are over when not every point-epoch has one."""
+    share = summary.get("dop_share")
+    if share is None or share >= 1.0:
+        return ""
+    if share == 0.0:
+        return "  (no DOP anywhere: never enough satellites above the mask, 4 for one system)"
+    return f"  (over the {100 * share:.1f} % of point-epochs with a DOP)"
+
+
 def _print_text(result, extra: dict[str, Any]) -> None:
     s = result.summary
     el = result.elements or {}
@@ -328,7 +338,7 @@ def _print_text(result, extra: dict[str, Any]) -> None:
         f"  visible  mean {s['mean_visible']:.2f}  min {s['min_visible']}  "
         f"max {s['max_visible']}",
         f"  PDOP     mean {fmt(s['mean_pdop'])}  median {fmt(s['median_pdop'])}  "
-        f"p95 {fmt(s['p95_pdop'])}",
+        f"p95 {fmt(s['p95_pdop'])}" + _dop_share_note(s),
         "  means: " + "  ".join(f"{k.upper()} {fmt(s['mean_' + k])}"
                                 for k in ("hdop", "vdop", "gdop", "tdop") if "mean_" + k in s),
         f"  PDOP <= {result.pdop_threshold:g} available {100 * s['pdop_availability']:.2f} % "
