@@ -91,6 +91,17 @@ def test_bad_output_folder_exits_2(tmp_path, capsys):
     assert main(["mission", "tianwen-1", "--porkchop", str(tmp_path / "p.txt")]) == 2
 
 
+def test_two_figures_to_one_file_exit_2_before_drawing(tmp_path, capsys, monkeypatch):
+    """--out and --porkchop naming one file: the porkchop silently replaced the transfer
+    figure and 'wrote' was printed twice; now refused, before any work, naming both."""
+    monkeypatch.chdir(tmp_path)
+    status = main(["mission", "tianwen-1", "--out", "fig.png", "--porkchop",
+                   str(tmp_path / "fig.png")])
+    err = capsys.readouterr().err
+    assert status == 2 and "--out and --porkchop both name" in err
+    assert not (tmp_path / "fig.png").exists()
+
+
 def test_dates_come_from_the_catalogue(tmp_path, monkeypatch, capsys):
     # A user override that moves Mars orbit insertion: the replay must follow it.
     (tmp_path / "tianwen-1.toml").write_text(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from orbitkit.cli.common import add_format_option, emit_json, emit_table, info, picture_path
-from orbitkit.errors import CatalogError, TargetError
+from orbitkit.errors import CatalogError, TargetError, UserError
 from orbitkit.timeutil import format_utc, parse_utc
 
 #: Missions this verb can replay (catalogue key -> what it needs from the catalogue).
@@ -116,6 +116,20 @@ def _check_output(path: str | None, option: str) -> Path | None:
     return picture_path(path, option)
 
 
+def _check_distinct(outputs: dict[str, Path | None]) -> None:
+    """Two figure options naming one file: the later figure would silently replace the
+    earlier one (and 'wrote FILE' would be printed twice)."""
+    seen: dict[Path, str] = {}
+    for option, path in outputs.items():
+        if path is None:
+            continue
+        resolved = path.resolve()
+        if resolved in seen:
+            raise UserError(f"{seen[resolved]} and {option} both name {path}: each figure "
+                            "needs its own file")
+        seen[resolved] = option
+
+
 def run(args: argparse.Namespace) -> int:
     key = args.mission.strip().lower()
     if key not in MISSIONS:
@@ -125,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
     out = _check_output(args.out, "--out")
     porkchop_out = _check_output(args.porkchop, "--porkchop")
     mars_out = _check_output(args.mars_orbits, "--mars-orbits")
+    _check_distinct({"--out": out, "--porkchop": porkchop_out, "--mars-orbits": mars_out})
 
     from orbitkit.deepspace.mars import insertion_delta_v_km_s, tianwen1_mars_orbits
     from orbitkit.deepspace.transfer import date_range, earth_mars_transfer, porkchop
