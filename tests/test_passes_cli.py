@@ -367,9 +367,9 @@ def test_window_ending_past_the_staleness_limit_warns(capsys, small_file):
             "--elements", str(small_file), "--format", "json"]
     status, out, err = run_cli(capsys, *base, "--days", "20")
     assert status == 0 and json.loads(out)
-    assert "end of the window" in err and "CSS (TIANHE) (48274)" in err
+    assert "at the end of the span" in err and "CSS (TIANHE) (48274)" in err
     status, out, err = run_cli(capsys, *base, "--days", "2")
-    assert status == 0 and "end of the window" not in err
+    assert status == 0 and "end of the span" not in err
 
 
 def test_same_station_twice_is_a_user_error(capsys, small_file):

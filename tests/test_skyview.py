@@ -141,4 +141,4 @@ def test_skyplot_hours_past_the_staleness_limit_warns(capsys, beidou_file):
                    "--elements", str(beidou_file), "--format", "json"])
     captured = capsys.readouterr()
     assert status == 0 and isinstance(json.loads(captured.out), list)
-    assert "end of --hours" in captured.err and "(43001)" in captured.err
+    assert "at the end of the span" in captured.err and "(43001)" in captured.err

@@ -13,6 +13,8 @@ import os
 from datetime import datetime
 
 from orbitkit.cli.common import info, warn
+from orbitkit.elements.model import ElementSet
+from orbitkit.elements.select import staleness_warning
 from orbitkit.elements.sources import ElementResolution, load_element_sets
 
 __all__ = ["elements_for_cli"]
@@ -20,7 +22,8 @@ __all__ = ["elements_for_cli"]
 
 def elements_for_cli(args: argparse.Namespace, target: str, at: datetime | None,
                      *, allow_nominal: bool = True,
-                     one_per_orbit: bool = False) -> ElementResolution:
+                     one_per_orbit: bool = False,
+                     until: datetime | None = None) -> ElementResolution:
     """Resolve ``target`` to element sets for a CLI verb and print the warnings.
 
     Parameters
@@ -38,6 +41,9 @@ def elements_for_cli(args: argparse.Namespace, target: str, at: datetime | None,
     one_per_orbit
         Keep one set per distinct orbit (docked spacecraft share one), with a note on
         stderr naming what was merged: for verbs that count or list objects in the sky.
+    until
+        End of the verb's time span: sets chosen (and checked for age) at ``at`` that are
+        beyond the staleness limits by then get a warning too.
 
     Raises
     ------
@@ -58,7 +64,22 @@ def elements_for_cli(args: argparse.Namespace, target: str, at: datetime | None,
         resolution, notes = resolution.one_per_orbit()
         for note in notes:
             info(note)
+    if until is not None and at is not None:
+        _warn_stale_at_end(resolution.sets, at, until)
     return resolution
+
+
+def _warn_stale_at_end(sets: list[ElementSet], start: datetime, stop: datetime) -> None:
+    """The sets are chosen, and checked for age, at the start; a long span can end far
+    beyond their epoch all the same (a year of CSS passes from one TLE)."""
+    late = [es for es in sets
+            if staleness_warning(es, start) is None and staleness_warning(es, stop)]
+    for es in late[:3]:
+        warn(f"at the end of the span ({stop:%Y-%m-%d %H:%M}Z): {staleness_warning(es, stop)}")
+    if len(late) > 3:
+        warn(f"{len(late) - 3} more element sets are beyond the staleness limits by the end "
+             "of the span (ORBITKIT_STALE_LEO_DAYS / ORBITKIT_STALE_DAYS); shorten the span "
+             "or use newer elements")
 
 
 def _max_age_h() -> float:

@@ -95,21 +95,6 @@ def _horizons(paths: list[str], n_stations: int) -> list[Any] | None:
     return masks
 
 
-def warn_stale_at_end(sets: list, start: Any, stop: Any, where: str) -> None:
-    """The elements are chosen, and checked for age, at the start; a long window can end
-    far beyond their epoch all the same (a year of CSS passes from one TLE)."""
-    from orbitkit.elements.select import staleness_warning
-
-    late = [es for es in sets
-            if staleness_warning(es, start) is None and staleness_warning(es, stop)]
-    for es in late[:3]:
-        warn(f"{where}: {staleness_warning(es, stop)}")
-    if len(late) > 3:
-        warn(f"{where}: {len(late) - 3} more element sets are beyond the staleness limits "
-             "(ORBITKIT_STALE_LEO_DAYS / ORBITKIT_STALE_DAYS); shorten the span or use "
-             "newer elements")
-
-
 def _fmt(x: float, digits: int = 1) -> str:
     return f"{x:.{digits}f}"
 
@@ -138,10 +123,9 @@ def run(args: argparse.Namespace) -> int:
     start = args.start or now_utc()
     stop = start + timedelta(days=args.days)
 
-    resolution = elements_for_cli(args, args.target, start, one_per_orbit=True)
+    resolution = elements_for_cli(args, args.target, start, one_per_orbit=True, until=stop)
     if not resolution.sets:
         raise UserError(f"no element sets for {args.target!r}; no passes to search")
-    warn_stale_at_end(resolution.sets, start, stop, "at the end of the window (--days)")
     result = find_passes(resolution.sets, sites, start, stop,
                          min_elevation_deg=args.min_elevation_deg, horizon=horizons)
     for message in result.warnings:

@@ -88,14 +88,10 @@ def run(args: argparse.Namespace) -> int:
         times = time_grid(t0, t0 + timedelta(hours=args.hours), args.step_s)
     else:
         times = time_grid(t0, t0, 1.0)
-    resolution = elements_for_cli(args, args.target, t0, one_per_orbit=True)
+    resolution = elements_for_cli(args, args.target, t0, one_per_orbit=True,
+                                  until=t0 + timedelta(hours=args.hours) if args.hours else None)
     if not resolution.sets:
         raise UserError(f"no element sets for {args.target!r}; nothing to plot")
-    if args.hours:
-        from orbitkit.cli.passes_cmd import warn_stale_at_end
-
-        warn_stale_at_end(resolution.sets, t0, t0 + timedelta(hours=args.hours),
-                          "at the end of --hours")
     members = resolution.members
     classes = [m.orbit_class or _class_from_elements(es.satrec)
                for m, es in zip(members, resolution.sets, strict=True)]
