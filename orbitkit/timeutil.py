@@ -22,6 +22,7 @@ these arrays; every UTC day here is 86,400 s long, exactly as sgp4 assumes.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -60,6 +61,8 @@ _JD_UNIX_EPOCH = 2440587.5
 _UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: TT - TAI, seconds (fixed by definition).
 _TT_MINUS_TAI_S = 32.184
+# "23:59:60" (with or without fraction): an ISO 8601 leap second, which datetime refuses.
+_LEAP_SECOND = re.compile(r"T?23:59:60(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?$", re.IGNORECASE)
 #: Largest time grid :func:`time_grid` builds (8 bytes each: 400 MB of times alone).
 MAX_GRID_SAMPLES = 50_000_000
 
@@ -99,6 +102,12 @@ def parse_utc(value: str | datetime, *, what: str = "time") -> datetime:
     try:
         parsed = datetime.fromisoformat(iso)
     except ValueError:
+        if _LEAP_SECOND.search(text):
+            raise TimeInputError(
+                f"{what}: {text!r} is a leap second (23:59:60), which orbitkit cannot "
+                "represent: like sgp4, it counts every UTC day as 86,400 s; use 23:59:59.999 "
+                "or the following midnight"
+            ) from None
         raise TimeInputError(
             f"{what}: cannot read {text!r} as a time; use ISO 8601 UTC such as "
             "2026-05-01T00:00:00Z"

@@ -162,3 +162,15 @@ def test_tt_and_skyfield_round_trip_1972_to_2030():
     assert np.array_equal(to_datetime64(t), t64)
     early = to_julian("1972-03-01T00:00:00Z")
     assert leap_seconds(*early)[0] == 10.0
+
+
+def test_a_leap_second_is_named_as_such():
+    """2016-12-31T23:59:60Z (IERS Bulletin C 52) is a real UTC time that datetime cannot
+    hold; the message says so and what to use instead, rather than "cannot read"."""
+    from orbitkit.errors import TimeInputError
+    from orbitkit.timeutil import parse_utc
+
+    with pytest.raises(TimeInputError, match=r"--start: .*leap second .*23:59:59\.999"):
+        parse_utc("2016-12-31T23:59:60Z", what="--start")
+    with pytest.raises(TimeInputError, match="cannot read"):
+        parse_utc("2016-12-31T23:59:61Z")
