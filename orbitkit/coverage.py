@@ -266,8 +266,12 @@ def make_grid(
         raise UserError(f"resolution {resolution_deg!r}: must be a positive number of degrees")
     if resolution_deg > 90:
         raise UserError(f"resolution {resolution_deg:g} deg: at most 90 degrees")
-    lat = _nodes(reg.south_deg, reg.north_deg, resolution_deg)
-    lon = _nodes(reg.west_deg, reg.east_deg, resolution_deg)
+    # a zero-width side (S == N or W == E: a point or a line asked for on purpose) is that
+    # latitude / longitude itself, not the grid nodes it happens to miss
+    lat = (np.array([reg.south_deg]) if reg.south_deg == reg.north_deg
+           else _nodes(reg.south_deg, reg.north_deg, resolution_deg))
+    lon = (np.array([reg.west_deg]) if reg.west_deg == reg.east_deg
+           else _nodes(reg.west_deg, reg.east_deg, resolution_deg))
     if lat.size == 0 or lon.size == 0:
         raise UserError(
             f"region {reg.label()} holds no node of a {resolution_deg:g}-degree grid; "

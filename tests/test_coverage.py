@@ -40,6 +40,15 @@ def test_grid_is_node_registered_with_both_ends():
     assert g.shape == (11, 11)
 
 
+def test_one_point_region_off_the_grid_is_that_point():
+    """--region 40,40,116.5,116.5 used to fail with 'holds no node of a 2-degree grid'."""
+    g = cv.make_grid("40,40,116.5,116.5", 2.0)
+    assert g.shape == (1, 1)
+    assert g.lat_deg[0] == 40.0 and g.lon_deg[0] == 116.5  # exact: the number given
+    line = cv.make_grid("39.9,39.9,100,120", 2.0)  # a parallel: every 2-degree node on it
+    assert line.shape == (1, 11) and line.lat_deg[0] == 39.9
+
+
 def test_region_crossing_the_antimeridian_and_bad_regions():
     g = cv.make_grid("-10,10,170,-170", 5.0)
     assert g.lon_deg.tolist() == [170, 175, 180, 185, 190]
@@ -307,3 +316,20 @@ def test_map_marks_cells_without_dop_and_says_what_the_mean_is_over(bds3_positio
     assert "over the epochs with a DOP" in label and "grey" in label
     # the grey layer under the colours: one mesh for the missing cells, one for the values
     assert len(fig.axes[0].collections) >= 2
+
+
+def test_map_of_a_one_point_region_draws_without_a_singular_extent(bds3_positions):
+    """A zero-size region gave a zero-size map extent (matplotlib 'singular' warnings on
+    stderr); the map now shows the edge cells whole, half a grid step beyond the region."""
+    pytest.importorskip("matplotlib")
+    import warnings
+
+    from orbitkit.plots.coverage_map import plot_coverage_map
+
+    r, times = bds3_positions
+    res = cv.compute_coverage(r[:, :2], times[:2], cv.make_grid("40,40,116.5,116.5", 2.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plot_coverage_map(res, "pdop")
+    x0, x1 = fig.axes[0].get_xlim()
+    assert x1 - x0 > 1.0  # about one 2-degree cell wide, not zero

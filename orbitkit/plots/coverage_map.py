@@ -137,12 +137,15 @@ def plot_coverage_map(
         bar.set_label(label)
     reg = result.grid.region
     if not (reg.south_deg <= -89 and reg.north_deg >= 89 and reg.east_deg - reg.west_deg >= 359):
+        # the cells of the edge nodes reach half a step beyond the region: show them whole
+        # (a one-point region would otherwise be a zero-size, singular extent)
+        west, east = reg.west_deg - half, reg.east_deg + half
+        south, north = max(reg.south_deg - half, -90.0), min(reg.north_deg + half, 90.0)
         try:
-            ax.set_extent([reg.west_deg, reg.east_deg, reg.south_deg, reg.north_deg],
-                          crs=lonlat_kwargs(ax).get("transform"))
+            ax.set_extent([west, east, south, north], crs=lonlat_kwargs(ax).get("transform"))
         except (AttributeError, TypeError):
-            ax.set_xlim(reg.west_deg, reg.east_deg)
-            ax.set_ylim(reg.south_deg, reg.north_deg)
+            ax.set_xlim(west, east)
+            ax.set_ylim(south, north)
     ax.set_title(coverage_title(result, metric), fontsize=9)
     if out is not None:
         fig.savefig(out, dpi=dpi, bbox_inches="tight")
