@@ -94,6 +94,11 @@ class Failure(NamedTuple):
     message: str
 
 
+#: Below this height (km) no object stays in orbit for a revolution: see
+#: :meth:`Ephemeris.below_altitude`.
+REENTRY_ALTITUDE_KM = 100.0
+
+
 def estimate_bytes(n_satellites: int, n_times: int) -> int:
     """Bytes of the TEME result of propagating ``n_satellites`` × ``n_times``."""
     return int(n_satellites) * int(n_times) * BYTES_PER_SAMPLE + int(n_times) * 24
@@ -229,6 +234,24 @@ class Ephemeris:
             out.append(Failure(int(self.norad_ids[i]), self.names[i], first, int(idx.size),
                                message))
         return out
+
+    def below_altitude(self, altitude_km: float = REENTRY_ALTITUDE_KM) -> np.ndarray:
+        """(S, T) bool: samples sgp4 returned as good that lie below ``altitude_km``.
+
+        sgp4 flags a decay only once the orbit's mean radius is inside the Earth, so a set
+        propagated past its object's re-entry keeps giving status 0 at altitudes of a few
+        tens of km: nothing stays in orbit below 100 km for even one revolution, so such
+        samples almost surely describe an object that has re-entered. The height is measured
+        above the WGS84 ellipsoid along the geocentric radius (within ~0.1 km of the
+        geodetic height at these altitudes).
+        """
+        r = self.r_teme_km
+        radius = np.linalg.norm(r, axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sin2 = (r[..., 2] / radius) ** 2
+            surface = frames.WGS84_A_KM * np.sqrt(
+                (1.0 - frames.WGS84_E2) / (1.0 - frames.WGS84_E2 * (1.0 - sin2)))
+            return self.ok & (radius - surface < altitude_km)
 
     # ---------------------------------------------------------------- frames
 

@@ -279,3 +279,20 @@ def test_to_frame_needs_pandas(sets):
     else:
         frame = eph.to_frame("geodetic")
         assert list(frame.columns) == list(eph.columns("geodetic")) and len(frame) == 2
+
+
+def test_below_altitude_flags_good_samples_under_100_km():
+    """sgp4 reports a decay only once the mean radius is inside the Earth: a synthetic
+    state 50 km up (status 0) is flagged, one 400 km up is not, a failed sample never is."""
+    import numpy as np
+
+    from orbitkit.propagation import Ephemeris
+
+    r = np.array([[[6378.137 + 50.0, 0.0, 0.0], [0.0, 0.0, 6356.752 + 400.0],
+                   [np.nan, np.nan, np.nan]]])
+    eph = Ephemeris(element_sets=[], norad_ids=np.array([1]), names=["X"],
+                    times=np.array(["2026-01-01T00:00:00"] * 3, dtype="datetime64[ns]"),
+                    jd=np.full(3, 2461041.5), fr=np.zeros(3), r_teme_km=r,
+                    v_teme_km_s=np.zeros_like(r), error=np.array([[0, 0, 6]], dtype=np.uint8))
+    assert eph.below_altitude().tolist() == [[True, False, False]]
+    assert eph.below_altitude(450.0).tolist() == [[True, True, False]]

@@ -45,10 +45,6 @@ _MAX_ROWS = 20_000_000
 _MAX_JSON_SAMPLES = 2_000_000
 # CSV text is handed to stdout in pieces of about this size (one write call each).
 _CSV_FLUSH_CHARS = 4 << 20
-# Below this altitude nothing stays in orbit for even one revolution; sgp4 only flags a
-# sample once its mean radius is inside the Earth, so lower positions come back with
-# status 0 (e.g. a 2021 Starlink set propagated into 2022 gives 13-29 km altitudes).
-_REENTRY_ALT_KM = 100.0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -106,39 +102,14 @@ def _check_span(start: datetime, stop: datetime, start_given: bool) -> None:
                          "--start too")
 
 
-def _warn_stale_at_stop(sets: list, start: datetime, stop: datetime) -> None:
-    """The elements were chosen, and checked for age, at --start; a long span can end
-    far from their epoch all the same."""
-    from orbitkit.elements.select import staleness_warning
-
-    late = [es for es in sets
-            if staleness_warning(es, start) is None and staleness_warning(es, stop)]
-    if not late:
-        return
-    if len(late) <= 3:
-        for es in late:
-            warn(f"at --stop: {staleness_warning(es, stop)}")
-        return
-    names = ", ".join(es.name for es in late[:3])
-    warn(f"at --stop: {len(late)} element sets ({names} and {len(late) - 3} more) are "
-         "beyond the staleness limits (see ORBITKIT_STALE_LEO_DAYS / ORBITKIT_STALE_DAYS); "
-         "positions degrade towards the end of the span: use sets nearer that time or a "
-         "shorter span")
-
-
 def _merge_low(into: dict[int, dict[str, Any]], eph: Any) -> None:
-    """Record samples that sgp4 returns with status 0 below the re-entry altitude."""
-    from orbitkit.frames import WGS84_A_KM, WGS84_E2
+    """Record samples that sgp4 returns as good below the re-entry altitude."""
     from orbitkit.timeutil import format_utc_array
 
-    r = eph.r_teme_km
-    radius = np.linalg.norm(r, axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sin2 = (r[..., 2] / radius) ** 2
-        # height above the ellipsoid along the geocentric radius: within ~0.1 km of the
-        # geodetic height at these altitudes, plenty for a 100 km threshold
-        alt = radius - WGS84_A_KM * np.sqrt((1.0 - WGS84_E2) / (1.0 - WGS84_E2 * (1.0 - sin2)))
-        low = eph.ok & (alt < _REENTRY_ALT_KM)
+    low = eph.below_altitude()
+    if not low.any():
+        return
+    alt = eph.geodetic()[2]
     for i in np.flatnonzero(low.any(axis=1)):
         idx = np.flatnonzero(low[i])
         norad = int(eph.norad_ids[i])
@@ -153,9 +124,12 @@ def _merge_low(into: dict[int, dict[str, Any]], eph: Any) -> None:
 
 
 def _warn_low(low: dict[int, dict[str, Any]], n_times: int) -> None:
+    from orbitkit.propagation import REENTRY_ALTITUDE_KM
+
     for norad, f in low.items():
         warn(f"{f['name']} (NORAD {norad}): {f['count']} of {n_times} samples are below "
-             f"{_REENTRY_ALT_KM:g} km altitude from {f['first']} (lowest {f['lowest']:.1f} km): "
+             f"{REENTRY_ALTITUDE_KM:g} km altitude from {f['first']} "
+             f"(lowest {f['lowest']:.1f} km): "
              "it has most likely re-entered, but sgp4 does not flag this, so those rows are "
              "kept; use elements nearer that time")
 
@@ -191,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
     _check_span(start, stop, args.start is not None)
     n_times = int((stop - start).total_seconds() // args.step_s) + 1
 
-    resolution = elements_for_cli(args, args.target, start)
+    resolution = elements_for_cli(args, args.target, start, until=stop)
     if not resolution.sets:
         raise UserError(f"no element sets for {args.target!r}; nothing to propagate")
     n_rows = n_times * len(resolution.sets)
@@ -209,7 +183,6 @@ def run(args: argparse.Namespace) -> int:
             "or a coarser --step-s, fewer satellites or a shorter span"
         )
     times = time_grid(start, stop, args.step_s)
-    _warn_stale_at_stop(resolution.sets, start, stop)
 
     failures: dict[int, dict[str, Any]] = {}
     low: dict[int, dict[str, Any]] = {}
