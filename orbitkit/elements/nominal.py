@@ -330,9 +330,17 @@ def launch_reason(member: Member, at: datetime) -> str | None:
     """Why a member had no orbit at all at ``at`` (not yet launched), else ``None``.
 
     Launch dates are UTC dates: on the launch day itself the member counts as launched.
+    Without a launch date the COSPAR designator's year (the launch year, by definition of
+    the designator) still rules out any earlier year.
     """
-    if member.launch_date and at.astimezone(UTC).date().isoformat() < member.launch_date:
-        return f"not launched until {member.launch_date}: no orbit on {at.astimezone(UTC):%Y-%m-%d}"
+    day = at.astimezone(UTC).date()
+    if member.launch_date:
+        if day.isoformat() < member.launch_date:
+            return f"not launched until {member.launch_date}: no orbit on {day}"
+    elif member.cospar_id and member.cospar_id[:4].isdigit() \
+            and day.year < int(member.cospar_id[:4]):
+        return (f"not launched until {member.cospar_id[:4]} (COSPAR {member.cospar_id}): "
+                f"no orbit on {day}")
     return None
 
 
