@@ -23,7 +23,10 @@ DONE_WHEN = ["--region", "-60,60,50,170", "--resolution-deg", "2", "--start",
 
 
 def _run(capsys, *argv):
-    status = main(["coverage", *argv])
+    try:
+        status = main(["coverage", *argv])
+    except SystemExit as exc:  # argparse's own usage errors
+        status = exc.code
     out, err = capsys.readouterr()
     return status, out, err
 
@@ -103,7 +106,7 @@ def test_bad_options_exit_2_with_a_message(capsys, argv, needle):
     (["--out", "no/such/dir/map.png"], "does not exist"),
     (["--out", "map.txt"], "picture"),
     # these used to raise OverflowError, or build 60 million datetimes (minutes, gigabytes)
-    (["--hours", "inf"], "finite"),
+    (["--hours", "inf"], "finite"),  # refused by the option parser
     (["--hours", "1e6", "--step-min", "1"], "epochs"),
 ])
 def test_bad_out_and_span_fail_early_with_exit_2(capsys, tmp_path, monkeypatch, argv, needle):
@@ -209,3 +212,29 @@ def test_text_says_what_the_dop_statistics_are_over(capsys):
     status, out, err = _run(capsys, "beidou-3", "--mask-deg", "89", *common)
     assert status == 0, err
     assert "no DOP anywhere" in out
+
+
+def test_satellites_launched_later_are_not_counted(capsys, tle_dir):
+    """CelesTrak's BeiDou file of 2022-02-04 holds 30 BDS-3 satellites; the catalogue's
+    other five (G4, M25-M28: COSPAR 2023/2024) did not exist yet, so no design orbit may
+    stand in for them: 30 satellites, and stderr names the five with their COSPAR year."""
+    path = tle_dir / "celestrak-beidou-2022-02-04.txt"
+    status, out, err = _run(capsys, "beidou-3", "--elements", str(path), "--start",
+                            "2022-02-04T00:00:00Z", "--hours", "1", "--resolution-deg", "15",
+                            "--offline", "--format", "json")
+    assert status == 0, err
+    assert json.loads(out)["satellites"] == 30
+    assert err.count("not launched until 202") == 5 and "(COSPAR 2023-066A)" in err
+
+
+def test_csv_says_where_the_site_series_went(capsys):
+    status, out, err = _run(capsys, "beidou-3", "--offline", "--hours", "1",
+                            "--resolution-deg", "30", "--format", "csv", "--site", "beijing")
+    assert status == 0 and out.count("\n") > 1
+    assert "the CSV holds the grid only: the --site results are in --format json" in err
+
+
+def test_infinite_hours_is_a_user_error(capsys):
+    status, out, err = _run(capsys, "beidou-3", "--offline", "--hours", "inf")
+    assert status == 2 and out == "" and "must be a finite number" in err
+    assert "Traceback" not in err

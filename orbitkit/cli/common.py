@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 import json
+import math
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -47,6 +48,8 @@ def positive_float(what: str):
             raise argparse.ArgumentTypeError(f"{what}: expected a number, got {text!r}") from None
         if not value > 0:
             raise argparse.ArgumentTypeError(f"{what}: must be > 0, got {text}")
+        if math.isinf(value):
+            raise argparse.ArgumentTypeError(f"{what}: must be a finite number, got {text}")
         return value
 
     parse.__name__ = "number"

@@ -164,8 +164,6 @@ _MAX_EPOCHS = 200_000
 def _times(start: datetime, hours: float, step_min: float) -> list[datetime]:
     # the span is half-open, [start, start + hours): 24 h every 10 min is 144 epochs, so a
     # day's statistics do not count the repeated instant twice
-    if not math.isfinite(hours) or not math.isfinite(step_min):
-        raise UserError(f"--hours {hours:g} / --step-min {step_min:g}: must be finite numbers")
     n_float = math.floor(hours * 60.0 / step_min + 1e-9)
     if n_float < 1:
         raise UserError(f"--hours {hours:g} is shorter than one --step-min {step_min:g} step")
@@ -188,7 +186,8 @@ def run(args: argparse.Namespace) -> int:
     from orbitkit.timeutil import now_utc
 
     if not math.isfinite(args.mask_deg) or not (-10.0 <= args.mask_deg < 90.0):
-        raise UserError(f"--mask-deg {args.mask_deg:g}: must be within -10..90 degrees")
+        raise UserError(f"--mask-deg {args.mask_deg:g}: must be at least -10 and below 90 "
+                        "degrees")
     # the map's path is checked before the work, not after it
     picture_path(args.out, "--out", "the coverage map")
     start = args.start or now_utc().replace(microsecond=0)
@@ -213,7 +212,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         from orbitkit.cli._elements import elements_for_cli
 
-        resolution = elements_for_cli(args, args.target, start, one_per_orbit=True)
+        resolution = elements_for_cli(args, args.target, start, one_per_orbit=True,
+                                      until=times[-1])
         sets, members = list(resolution.sets), list(resolution.members)
         groups, group_names = None, []
         elements = resolution.sources_summary()
@@ -274,6 +274,11 @@ def run(args: argparse.Namespace) -> int:
     elif csv_out:
         header, rows = result.csv_rows()
         emit_csv(header, rows)
+        left_out = [name for name, key in (("--site", "site"), ("--by-class", "by_class"))
+                    if key in extra]
+        if left_out:
+            info(f"the CSV holds the grid only: the {' and '.join(left_out)} results are in "
+                 "--format json (or the figures beside --out)")
     else:
         _print_text(result, extra)
     return 0
@@ -333,7 +338,9 @@ def _print_text(result, extra: dict[str, Any]) -> None:
     sources = ", ".join(f"{k} {v}" for k, v in el.items()
                         if k in ("file", "cache", "celestrak", "nominal") and v)
     lines = [
-        f"{result.label}: {result.n_satellites} satellites over {result.grid.region.label()} "
+        f"{result.label}: {result.n_satellites} "
+        f"{'satellite' if result.n_satellites == 1 else 'satellites'} over "
+        f"{result.grid.region.label()} "
         f"({s['points']} points x {s['epochs']} epochs, mask {result.mask_deg:g} deg)",
         f"  visible  mean {s['mean_visible']:.2f}  min {s['min_visible']}  "
         f"max {s['max_visible']}",
