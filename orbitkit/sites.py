@@ -27,7 +27,9 @@ class Site:
     """A point on the WGS84 ellipsoid.
 
     ``lat_deg``/``lon_deg`` geodetic degrees (east positive), ``alt_m`` height above the
-    ellipsoid in metres.
+    ellipsoid in metres; ``alt_known`` is False where no source gives the height and
+    ``alt_m`` is the 0 m stand-in (a few hundred metres move a pass by a fraction of a
+    degree of elevation at most).
     """
 
     key: str
@@ -41,6 +43,7 @@ class Site:
     approximate: bool = False
     source: str | None = None
     note: str | None = None
+    alt_known: bool = True
 
     @property
     def alt_km(self) -> float:
@@ -51,7 +54,7 @@ class Site:
             "key": self.key, "name": self.name, "name_zh": self.name_zh, "kind": self.kind,
             "country": self.country, "lat_deg": self.lat_deg, "lon_deg": self.lon_deg,
             "alt_m": self.alt_m, "approximate": self.approximate, "source": self.source,
-            "note": self.note,
+            "note": self.note, "alt_known": self.alt_known,
         }
 
 
@@ -88,7 +91,7 @@ def _parse_sites_file(path: Path) -> dict[str, Site]:
             lon_deg=float(entry["lon_deg"]), alt_m=float(entry.get("alt_m", 0.0)), kind=kind,
             name_zh=entry.get("name_zh"), country=entry.get("country"),
             approximate=bool(entry.get("approximate", False)), source=sources[source],
-            note=entry.get("note") or None,
+            note=entry.get("note") or None, alt_known="alt_m" in entry,
         )
     return out
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from orbitkit.errors import SiteError
@@ -43,3 +45,20 @@ def test_site_key_is_case_insensitive():
 def test_bad_station_messages(text, message):
     with pytest.raises(SiteError, match=message):
         parse_site(text)
+
+
+def test_unsourced_height_is_marked_not_shown_as_zero(capsys):
+    """Kashgar's catalogue entry gives no height: the 0 m stand-in is flagged, in the
+    table ('?') and in JSON (alt_known false); Beijing's sourced 50 m is kept."""
+    from orbitkit.cli import main
+
+    sites = load_sites()
+    assert not sites["kashgar"].alt_known and sites["kashgar"].alt_m == 0.0
+    assert sites["beijing"].alt_known and sites["beijing"].alt_m == 50.0
+    assert main(["sites"]) == 0
+    table = capsys.readouterr().out
+    row = next(line for line in table.splitlines() if line.startswith("kashgar "))
+    assert row.split()[-1] == "?" and "no sourced height; 0 m is used" in table
+    assert main(["sites", "--format", "json"]) == 0
+    by_key = {s["key"]: s for s in json.loads(capsys.readouterr().out)}
+    assert by_key["kashgar"]["alt_known"] is False and by_key["kashgar"]["alt_m"] == 0.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from orbitkit.cli.common import add_format_option, emit_json, emit_table
 from orbitkit.sites import load_sites
@@ -21,7 +22,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     emit_table(
         ["key", "name", "kind", "lat_deg", "lon_deg", "alt_m", "approx"],
-        [[s.key, s.name, s.kind, f"{s.lat_deg:.4f}", f"{s.lon_deg:.4f}", f"{s.alt_m:.0f}",
-          "yes" if s.approximate else ""] for s in sites],
+        [[s.key, s.name, s.kind, f"{s.lat_deg:.4f}", f"{s.lon_deg:.4f}",
+          f"{s.alt_m:.0f}" if s.alt_known else "?", "yes" if s.approximate else ""]
+         for s in sites],
     )
+    if any(not s.alt_known for s in sites):
+        sys.stdout.write("alt_m ?: no sourced height; 0 m is used\n")
     return 0
