@@ -153,6 +153,15 @@ def test_fetch_offline_or_without_target_is_a_user_error(capsys):
     assert status == 2 and "--all" in err
 
 
+def test_fetch_offline_names_the_switch_that_was_used(capsys, monkeypatch):
+    monkeypatch.delenv("ORBITKIT_OFFLINE", raising=False)
+    status, out, err = _run(["fetch", "beidou-3", "--offline"], capsys)
+    assert status == 2 and "--offline was given; drop --offline" in err
+    monkeypatch.setenv("ORBITKIT_OFFLINE", "1")
+    status, out, err = _run(["fetch", "beidou-3"], capsys)
+    assert status == 2 and "ORBITKIT_OFFLINE is set; unset ORBITKIT_OFFLINE" in err
+
+
 def test_fetch_deep_space_target_has_nothing_to_fetch(capsys, monkeypatch):
     monkeypatch.delenv("ORBITKIT_OFFLINE")
     monkeypatch.setenv("ORBITKIT_CELESTRAK_URL", "http://127.0.0.1:9/unused")

@@ -140,8 +140,9 @@ def run_fetch(args: argparse.Namespace) -> int:
         raise UserError("fetch: give a TARGET or --all (not both, not neither); e.g. "
                         "'orbitkit fetch beidou-3' or 'orbitkit fetch --all'")
     if is_offline(args.offline):
-        raise UserError("fetch needs the network, but it is off (--offline or "
-                        "ORBITKIT_OFFLINE=1); unset ORBITKIT_OFFLINE to fetch")
+        why, fix = (("--offline was given", "drop --offline") if args.offline else
+                    ("ORBITKIT_OFFLINE is set", "unset ORBITKIT_OFFLINE"))
+        raise UserError(f"fetch needs the network, but {why}; {fix} to fetch")
     queries = [Query("GROUP", g) for g in GROUPS_ALL] if args.all else \
         _queries_for_target(args.target)
     if not queries:
