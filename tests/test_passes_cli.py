@@ -397,3 +397,24 @@ def test_table_header_and_notes_say_what_they_mean(capsys, small_file):
                                "0.01", "--format", "json")
     assert status == 0 and json.loads(out) == []
     assert "no passes" in err
+
+
+def test_table_times_are_rounded_to_the_second(capsys, small_file):
+    """The table shows each JSON time rounded to the nearest second (03:43:57.514 reads
+    03:43:58), never cut, which put a set up to 1 s early."""
+    from datetime import timedelta
+
+    common = ["passes", "48274", "--station", "beijing", "--start", START, "--days", "1",
+              "--elements", str(small_file)]
+    status, out, _ = run_cli(capsys, *common, "--format", "json")
+    records = [r for r in json.loads(out) if "rise_utc" in r]
+    status, table, _ = run_cli(capsys, *common)
+    assert status == 0 and records
+
+    def rounded(iso: str) -> str:
+        t = datetime.fromisoformat(iso.replace("Z", "+00:00")) + timedelta(milliseconds=500)
+        return t.strftime("%Y-%m-%d %H:%M:%S")
+
+    for r in records:
+        for key in ("rise_utc", "max_utc", "set_utc"):
+            assert rounded(r[key]) in table, (key, r[key])
