@@ -70,7 +70,10 @@ def plot_porkchop(
 
     vinf_min = float(np.nanmin(vinf))
     v_levels = np.arange(math.floor(vinf_min * 2) / 2, math.floor(vinf_min * 2) / 2 + 4.01, 0.5)
-    lines = ax.contour(x, y, vinf, levels=v_levels, colors="tab:red", linewidths=1.0)
+    # Beyond the C3 colour range lies the ridge of near-180-degree transfers, where v-inf
+    # climbs steeply too: its contours there only pile up into unreadable labels.
+    vinf_shown = np.where(c3 <= c3_levels[-1], vinf, np.nan)
+    lines = ax.contour(x, y, vinf_shown, levels=v_levels, colors="tab:red", linewidths=1.0)
     ax.clabel(lines, fmt="%.1f km/s", fontsize=7)
 
     tof_levels = np.arange(
