@@ -229,3 +229,20 @@ def test_from_arrays_rejects_naive_times_and_bad_shapes():
         GroundTrack.from_arrays([datetime(2026, 5, 1)], [[0.0]], [[0.0]], [[400.0]], [1], ["x"])
     with pytest.raises(ValueError):
         GroundTrack.from_arrays([START], [[0.0, 1.0]], [[0.0]], [[400.0]], [1], ["x"])
+
+
+def test_tick_labels_of_a_slow_track_do_not_pile_up():
+    """A GEO drifts a fraction of a degree in 12 h: of its 25 half-hourly ticks one label
+    is written; a LEO's ticks, thousands of km apart, are all labelled."""
+    import numpy as np
+
+    from orbitkit.plots.groundtrack import _spaced_labels
+
+    t = np.arange(25)
+    kept = _spaced_labels(t, np.full(25, 0.05) * np.sin(t), 160.0 + 0.01 * t)
+    assert kept[0].tolist() == [0]
+    lat = 40.0 * np.sin(t * 0.34)
+    lon = (t * 22.0 + 170.0 + 180.0) % 360.0 - 180.0  # crosses the antimeridian
+    assert _spaced_labels(t, lat, lon)[0].size == 25
+    # 179.5 and -179.5 are one degree apart, not 359
+    assert _spaced_labels(t[:2], np.zeros(2), np.array([179.5, -179.5]))[0].tolist() == [0]

@@ -64,6 +64,23 @@ def track_colors(track: GroundTrack) -> tuple[list[Any], list[str | None]]:
     return colors, labels
 
 
+#: Tick labels closer than this (degrees of latitude/longitude) to one already written
+#: on the same track are left out: a GEO or IGSO satellite barely moves in 30 minutes and
+#: its labels would pile up into a blot.
+_LABEL_SPACING_DEG = 4.0
+
+
+def _spaced_labels(times: np.ndarray, lat: np.ndarray, lon: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ticks to label: each at least ``_LABEL_SPACING_DEG`` from every one kept."""
+    keep: list[int] = []
+    for k in range(times.size):
+        dlon = np.abs((lon[keep] - lon[k] + 180.0) % 360.0 - 180.0)
+        if not keep or np.all(np.hypot(lat[keep] - lat[k], dlon) >= _LABEL_SPACING_DEG):
+            keep.append(k)
+    return times[keep], lat[keep], lon[keep]
+
+
 def _tick_times(track: GroundTrack, minutes: float) -> np.ndarray:
     step = np.timedelta64(int(round(minutes * 60)), "s").astype("timedelta64[ns]")
     t0, t1 = track.times[0], track.times[-1]
@@ -146,7 +163,8 @@ def plot_ground_track(
             ax.scatter(lon[shown], lat[shown], s=12, color=color, marker="|", zorder=4,
                        linewidths=1.2, **kw)
             if label_ticks:
-                for t, la, lo in zip(ticks[shown], lat[shown], lon[shown], strict=True):
+                for t, la, lo in zip(*_spaced_labels(ticks[shown], lat[shown], lon[shown]),
+                                     strict=True):
                     text = format_datetime64(t)[11:16]
                     ax.annotate(text, (lo, la), xytext=(3, -9), textcoords="offset points",
                                 fontsize=6.5, color=color, zorder=4,
