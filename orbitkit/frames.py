@@ -47,6 +47,7 @@ __all__ = [
     "geodetic_to_itrs",
     "enu_rotation",
     "topocentric",
+    "radial_height_km",
 ]
 
 #: WGS84 semi-major axis, km.
@@ -507,6 +508,21 @@ def teme_to_geodetic(
     if r.ndim == 1:
         r = r[None, :]
     return _geodetic(r, gmst82(jd_ut1, fr_ut1))
+
+
+def radial_height_km(r_km: np.ndarray) -> np.ndarray:
+    """Height above the WGS84 ellipsoid along the geocentric radius, km (..., 3) -> (...).
+
+    Cheaper than the geodetic height and within ~0.1 km of it below a few hundred km: good
+    for thresholds (re-entry), not for coordinates. Any frame sharing the Earth's z axis
+    (TEME, ITRS) gives the same answer; NaN positions give NaN.
+    """
+    r_km = np.asarray(r_km, dtype=float)
+    radius = np.linalg.norm(r_km, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sin2 = (r_km[..., 2] / radius) ** 2
+        surface = WGS84_A_KM * np.sqrt((1.0 - WGS84_E2) / (1.0 - WGS84_E2 * (1.0 - sin2)))
+    return radius - surface
 
 
 def geodetic_to_itrs(

@@ -60,6 +60,7 @@ import numpy as np
 
 from orbitkit import frames
 from orbitkit.errors import UserError
+from orbitkit.propagation import REENTRY_ALTITUDE_KM
 from orbitkit.sites import Site, parse_site
 from orbitkit.timeutil import format_utc, parse_utc
 
@@ -629,6 +630,11 @@ class _Sgp4Orbits:
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         jd = np.full(t_s.shape, self.jd0)
         fr_ut1 = self.fr0 + (t_s + np.interp(t_s, self._dut_t, self._dut)) / 86400.0
+        # sgp4 flags a decay only once the mean radius is inside the Earth; below 100 km
+        # the object has re-entered and its positions are not an orbit (see
+        # Ephemeris.below_altitude): those samples fail like sgp4's own errors
+        with np.errstate(invalid="ignore"):
+            ok = ok & ~(frames.radial_height_km(r) < REENTRY_ALTITUDE_KM)
         r_itrs, v_itrs = frames.teme_to_itrs(r, v, jd, fr_ut1)
         if not ok.all():
             r_itrs[~ok] = np.nan
@@ -1584,9 +1590,10 @@ def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mas
         which = f" (NORAD {', '.join(map(str, bad[:10]))}{'...' if len(bad) > 10 else ''})" \
             if bad else ""
         result.warnings.append(
-            f"{result.failed_samples} propagation samples failed in sgp4{which} and were "
-            "skipped" + (f"; {result.incomplete_passes} passes touching them were dropped"
-                         if result.incomplete_passes else ""))
+            f"{result.failed_samples} propagation samples failed in sgp4 or lay below "
+            f"{REENTRY_ALTITUDE_KM:g} km (re-entered){which} and were skipped"
+            + (f"; {result.incomplete_passes} passes touching them were dropped"
+               if result.incomplete_passes else ""))
     return result
 
 

@@ -245,13 +245,8 @@ class Ephemeris:
         above the WGS84 ellipsoid along the geocentric radius (within ~0.1 km of the
         geodetic height at these altitudes).
         """
-        r = self.r_teme_km
-        radius = np.linalg.norm(r, axis=-1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            sin2 = (r[..., 2] / radius) ** 2
-            surface = frames.WGS84_A_KM * np.sqrt(
-                (1.0 - frames.WGS84_E2) / (1.0 - frames.WGS84_E2 * (1.0 - sin2)))
-            return self.ok & (radius - surface < altitude_km)
+        with np.errstate(invalid="ignore"):
+            return self.ok & (frames.radial_height_km(self.r_teme_km) < altitude_km)
 
     # ---------------------------------------------------------------- frames
 

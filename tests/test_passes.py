@@ -402,3 +402,17 @@ def test_pass_records_equal_to_dict(active_2026):
     assert fast == [p.to_dict() for p in res.passes]
     assert pass_records(res.passes) == fast
     assert pass_records([]) == []
+
+
+def test_re_entered_positions_are_not_passes():
+    """A 2021 Starlink-70 set propagated to 2022-01-11 gives sgp4 status 0 at 13-29 km
+    altitude (sgp4 flags decay only inside the Earth): those samples count as failed, so
+    no 'pass' of a re-entered object is listed, and the warning says why."""
+    es = element_set("STARLINK-70",
+                     "1 44281U 19029AY  21234.69034186  .00126224  00000-0  10450-2 0  9998",
+                     "2 44281  52.9921 306.2981 0006799   9.3087 350.8053 15.69353649 56934")
+    start = datetime(2022, 1, 11, tzinfo=UTC)
+    res = find_passes([es], ["0,0", "30,100", "-40,-60"], start, start + timedelta(hours=12),
+                      visibility=False)
+    assert res.passes == [] and res.failed_samples > 0
+    assert any("below 100 km (re-entered)" in w and "44281" in w for w in res.warnings)
