@@ -155,7 +155,7 @@ def test_csv_reaches_stdout_in_bounded_pieces(capsys, monkeypatch):
     20 M row limit); each write stays near the flush size, and the text is unchanged."""
     import sys
 
-    from orbitkit.cli import ephemeris_cmd
+    from orbitkit.cli import common
 
     argv = ("ephemeris", "48274", "--start", "2026-02-24T00:00:00Z", "--stop",
             "2026-02-24T06:00:00Z", "--step-s", "10", "--offline")
@@ -169,7 +169,7 @@ def test_csv_reaches_stdout_in_bounded_pieces(capsys, monkeypatch):
         writes.append(len(text))
         return real_write(text)
 
-    monkeypatch.setattr(ephemeris_cmd, "_CSV_FLUSH_CHARS", 10_000)
+    monkeypatch.setattr(common, "CSV_FLUSH_CHARS", 10_000)
     monkeypatch.setattr(sys.stdout, "write", counting_write)
     status, out, _ = run(capsys, *argv)
     assert status == 0 and out == whole and len(whole) > 100_000

@@ -104,17 +104,27 @@ def add_format_option(
     )
 
 
-# Both build the text in memory and write it once: with an unbuffered stdout
-# (PYTHONUNBUFFERED) row-by-row writing costs one system call per row.
+# Both build the text in memory and write it at once (CSV in large pieces): with an
+# unbuffered stdout (PYTHONUNBUFFERED) row-by-row writing costs one system call per row.
 def emit_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+#: CSV text reaches stdout in pieces of about this many characters: one write call for a
+#: small table, bounded memory for a stream of millions of rows (an ephemeris).
+CSV_FLUSH_CHARS = 4 << 20
 
 
 def emit_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    for row in rows:
+        writer.writerow(row)
+        if buffer.tell() >= CSV_FLUSH_CHARS:
+            sys.stdout.write(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
     sys.stdout.write(buffer.getvalue())
 
 

@@ -13,10 +13,6 @@ lost, the first failed time and sgp4's message. In JSON they are ``null`` and li
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import sys
-from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +21,7 @@ import numpy as np
 from orbitkit.cli.common import (
     add_elements_options,
     add_format_option,
+    emit_csv,
     emit_json,
     positive_float,
     time_arg,
@@ -43,8 +40,6 @@ _MAX_ROWS = 20_000_000
 # for 864,000 samples (~1.2 KB each), so 20 M samples would need ~26 GB and be killed by
 # the kernel instead of refused. 2 M samples is ~2.5 GB.
 _MAX_JSON_SAMPLES = 2_000_000
-# CSV text is handed to stdout in pieces of about this size (one write call each).
-_CSV_FLUSH_CHARS = 4 << 20
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -71,21 +66,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_elements_options(parser)
     add_format_option(parser, ("csv", "json"), "csv")
     parser.set_defaults(func=run)
-
-
-def _emit_csv_streaming(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """CSV to stdout in pieces, so that memory stays bounded whatever the row count
-    (``common.emit_csv`` builds the whole text first)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(row)
-        if buffer.tell() >= _CSV_FLUSH_CHARS:
-            sys.stdout.write(buffer.getvalue())
-            buffer.seek(0)
-            buffer.truncate()
-    sys.stdout.write(buffer.getvalue())
 
 
 def _check_span(start: datetime, stop: datetime, start_given: bool) -> None:
@@ -201,7 +181,7 @@ def run(args: argparse.Namespace) -> int:
             _merge_low(low, chunk)
             yield from chunk.rows(args.frame)
 
-    _emit_csv_streaming(Ephemeris.columns(args.frame), rows())
+    emit_csv(Ephemeris.columns(args.frame), rows())
     _warn_failures(failures, times.size)
     _warn_low(low, times.size)
     return 0
