@@ -44,7 +44,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -1176,6 +1176,37 @@ def _default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _positions(r_itrs_km: Any) -> np.ndarray:
+    """``r_itrs_km`` as an (S, T, 3) array, or a message that says what to pass."""
+    if hasattr(r_itrs_km, "r_itrs_km") and not isinstance(r_itrs_km, np.ndarray):
+        raise ValueError("r_itrs_km: give the (S, T, 3) positions array "
+                         f"(e.g. ephemeris.r_itrs_km), not a {type(r_itrs_km).__name__}")
+    r = np.asarray(r_itrs_km, dtype=float)
+    if r.ndim != 3 or r.shape[2] != 3:
+        raise ValueError(f"r_itrs_km must have shape (S, T, 3), not {r.shape}")
+    return r
+
+
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _epoch_datetimes(times: Any, n_t: int) -> list[datetime]:
+    """The ``n_t`` epochs as aware UTC datetimes, from any time input orbitkit accepts.
+
+    ``Ephemeris.times`` and :func:`~orbitkit.timeutil.time_grid` give ``datetime64``; the
+    results format and plot aware datetimes, so every input is converted here (and naive
+    datetimes are refused here rather than silently read as UTC).
+    """
+    from orbitkit.timeutil import to_datetime64
+
+    t64 = to_datetime64(times, what="times")
+    if t64.size != n_t:
+        raise ValueError(f"times must have one entry per epoch of r_itrs_km ({n_t}), "
+                         f"not {t64.size}")
+    us = t64.astype("datetime64[us]").astype(np.int64).tolist()
+    return [_UNIX_EPOCH + timedelta(microseconds=u) for u in us]
+
+
 def compute_coverage(
     r_itrs_km: np.ndarray,
     times: Sequence[datetime],
@@ -1200,7 +1231,8 @@ def compute_coverage(
     r_itrs_km
         (S, T, 3) Earth-fixed satellite positions, km.
     times
-        The T epochs (aware UTC datetimes), for the result's span.
+        The T epochs, for the result's span: aware UTC datetimes, ``datetime64`` (UTC, as
+        ``Ephemeris.times``) or anything :func:`orbitkit.timeutil.to_datetime64` takes.
     grid
         From :func:`make_grid`.
     mask_deg
@@ -1227,10 +1259,9 @@ def compute_coverage(
     RequestTooLargeError
         When points x epochs is absurd for one machine.
     """
-    r = np.asarray(r_itrs_km)
+    r = _positions(r_itrs_km)
     n_sat, n_t = r.shape[0], r.shape[1]
-    if n_t != len(times):
-        raise ValueError("times must have one entry per epoch of r_itrs_km")
+    epochs = _epoch_datetimes(times, n_t)
     if not (math.isfinite(pdop_threshold) and pdop_threshold > 0):
         raise UserError(f"PDOP threshold {pdop_threshold!r}: must be a positive number")
     point_epochs = float(grid.n_points) * n_t
@@ -1328,7 +1359,7 @@ def compute_coverage(
     summary["pdop_availability"] = tot["n_available"] / n_pe
     return CoverageResult(
         grid=grid,
-        times=list(times),
+        times=epochs,
         mask_deg=float(mask_deg),
         pdop_threshold=float(pdop_threshold),
         n_satellites=n_sat,
@@ -1352,8 +1383,18 @@ def site_series(
     name: str = "",
     label: str = "",
 ) -> SiteSeries:
-    """Visible count and DOP at one site for every epoch (same kernel as the maps)."""
-    table = satellite_table(r_itrs_km, mask_deg, ok=ok, groups=groups, min_height_km=height_km)
+    """Visible count and DOP at one site for every epoch (same kernel as the maps).
+
+    ``r_itrs_km`` and ``times`` are as in :func:`compute_coverage`; ``lat_deg``/``lon_deg``
+    geodetic degrees and ``height_km`` above the WGS84 ellipsoid.
+    """
+    r = _positions(r_itrs_km)
+    epochs = _epoch_datetimes(times, r.shape[1])
+    if not (math.isfinite(lat_deg) and -90.0 <= lat_deg <= 90.0
+            and math.isfinite(lon_deg)):
+        raise UserError(f"site {lat_deg!r},{lon_deg!r}: lat_deg must be within -90..90 and "
+                        "lon_deg a finite number of degrees")
+    table = satellite_table(r, mask_deg, ok=ok, groups=groups, min_height_km=height_km)
     pos, up = _geodetic_points(np.radians([lat_deg]), np.radians([lon_deg]), height_km)
     dop = coverage_chunk(table, pos, up)
     return SiteSeries(
@@ -1361,7 +1402,7 @@ def site_series(
         lat_deg=float(lat_deg),
         lon_deg=float(lon_deg),
         height_km=float(height_km),
-        times=list(times),
+        times=epochs,
         mask_deg=float(mask_deg),
         visible=dop["visible"][:, 0].astype(np.int32),
         gdop=dop["gdop"][:, 0],

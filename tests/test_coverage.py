@@ -333,3 +333,58 @@ def test_map_of_a_one_point_region_draws_without_a_singular_extent(bds3_position
         fig = plot_coverage_map(res, "pdop")
     x0, x1 = fig.axes[0].get_xlim()
     assert x1 - x0 > 1.0  # about one 2-degree cell wide, not zero
+
+
+# ----------------------------------------------------------------------------- time inputs
+
+
+def test_datetime64_epochs_from_an_ephemeris_give_a_result_that_formats_and_plots(
+        bds3_positions, tmp_path):
+    """``Ephemeris.times`` / ``time_grid`` are datetime64: the results must still serialise.
+
+    They used to be stored as given, and ``to_dict()`` and the plots then failed with
+    AttributeError deep inside (``datetime64`` has no ``astimezone``). Exact: the epochs
+    are whole seconds, so the round trip to aware datetimes loses nothing.
+    """
+    import json
+
+    from orbitkit.timeutil import to_datetime64
+
+    r, t = bds3_positions
+    t64 = to_datetime64(t)
+    grid = cv.make_grid("30,32,110,112", 1.0)
+    res = cv.compute_coverage(r, t64, grid, workers=1)
+    assert res.times == list(t)
+    d = json.loads(json.dumps(res.to_dict(), allow_nan=False))
+    assert d["start_utc"] == "2026-05-01T00:00:00Z" and d["step_s"] == 600.0
+    series = cv.site_series(r, t64, 30.0, 110.0)
+    assert series.times == list(t)
+    json.dumps(series.to_dict(), allow_nan=False)
+    from orbitkit.plots import plot_site_series
+
+    plot_site_series(series, tmp_path / "site.png")
+    assert (tmp_path / "site.png").stat().st_size > 0
+
+
+def test_naive_epochs_and_bad_inputs_are_refused_with_the_parameter_named(bds3_positions):
+    from datetime import datetime, timedelta
+
+    from orbitkit.errors import TimeInputError
+
+    r, t = bds3_positions
+    naive = [datetime(2026, 5, 1) + timedelta(minutes=10 * i) for i in range(len(t))]
+    grid = cv.make_grid("30,30,110,110", 1.0)
+    with pytest.raises(TimeInputError, match="times.*naive"):
+        cv.compute_coverage(r, naive, grid, workers=1)
+    with pytest.raises(TimeInputError, match="times.*naive"):
+        cv.site_series(r, naive, 30.0, 110.0)
+    with pytest.raises(ValueError, match="one entry per epoch"):
+        cv.site_series(r, t[:3], 30.0, 110.0)
+    with pytest.raises(UserError, match="lat_deg"):
+        cv.site_series(r, t, 100.0, 110.0)
+
+    class FakeEphemeris:
+        r_itrs_km = r
+
+    with pytest.raises(ValueError, match=r"ephemeris\.r_itrs_km"):
+        cv.compute_coverage(FakeEphemeris(), t, grid, workers=1)
