@@ -484,7 +484,7 @@ def ground_track(
     Parameters
     ----------
     element_sets
-        :class:`orbitkit.elements.model.ElementSet` objects.
+        :class:`orbitkit.elements.model.ElementSet` objects, or one of them.
     start
         Aware datetime or ``datetime64`` (UTC).
     hours
@@ -495,6 +495,10 @@ def ground_track(
     groups, footprint_time, footprint_mask_deg
         As in :func:`ground_track_from_ephemeris`.
     """
+    from orbitkit.propagation import element_set_list, propagate
+    from orbitkit.timeutil import time_grid
+
+    element_sets = element_set_list(element_sets)
     if not hours > 0 or not step_s > 0:
         raise UserError(f"hours and step_s must be > 0 (got {hours} h, {step_s} s)")
     n = int(np.floor(hours * 3600.0 / step_s + 1e-9)) + 1
@@ -503,13 +507,10 @@ def ground_track(
             f"{len(element_sets)} satellites x {n} samples is too many for a ground track; "
             "use a larger --step-s or fewer hours"
         )
-    from orbitkit.propagation import propagate
-    from orbitkit.timeutil import time_grid
-
     t0 = to_datetime64(start)
     times = time_grid(t0, t0 + np.timedelta64(int(round(hours * 3.6e12)), "ns"), step_s)
 
-    eph = propagate(list(element_sets), times)
+    eph = propagate(element_sets, times)
     return ground_track_from_ephemeris(
         eph, groups=groups, footprint_time=footprint_time, footprint_mask_deg=footprint_mask_deg
     )

@@ -60,7 +60,7 @@ import numpy as np
 
 from orbitkit import frames
 from orbitkit.errors import UserError
-from orbitkit.propagation import REENTRY_ALTITUDE_KM
+from orbitkit.propagation import REENTRY_ALTITUDE_KM, element_set_list
 from orbitkit.sites import Site, parse_site
 from orbitkit.timeutil import format_utc, parse_utc
 
@@ -1498,7 +1498,7 @@ def find_passes(
     Parameters
     ----------
     element_sets
-        :class:`~orbitkit.elements.model.ElementSet` objects (S).
+        :class:`~orbitkit.elements.model.ElementSet` objects (S), or one of them.
     stations
         Sites, site keys or ``"LAT,LON[,ALT_M]"`` strings (N).
     start, stop
@@ -1533,7 +1533,7 @@ def find_passes(
 
         raise TimeInputError(f"the window must end after it starts ({format_utc(t_start)} .. "
                              f"{format_utc(t_stop)})")
-    sets = list(element_sets)
+    sets = element_set_list(element_sets)
     sites = _as_sites(stations)
     masks = _as_masks(len(sites), min_elevation_deg, horizon)
     result = PassSearch(start_utc=t_start, stop_utc=t_stop, stations=sites,

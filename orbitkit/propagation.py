@@ -124,10 +124,37 @@ def _satrec_array(satrecs: tuple) -> SatrecArray:
     return SatrecArray(list(satrecs))
 
 
-def _as_element_sets(element_sets: Any) -> list[ElementSet]:
+def element_set_list(element_sets: Any) -> list[Any]:
+    """``element_sets`` as a list, with one ``ElementSet`` taken as a list of one.
+
+    Shared by every function that takes element sets (propagate, find_passes, sky_view,
+    ground_track), so that they accept the same inputs and refuse the same mistakes with a
+    message that says what to pass instead.
+
+    Raises
+    ------
+    TypeError
+        A string (a target name, not element sets), a result object holding ``.sets``
+        (:class:`~orbitkit.elements.sources.ElementResolution`,
+        :class:`~orbitkit.elements.parse.ParseResult`), or anything not iterable.
+    """
     if isinstance(element_sets, ElementSet):
         return [element_sets]
-    sets = list(element_sets)
+    if isinstance(element_sets, str | bytes):
+        raise TypeError(f"element_sets: got the string {element_sets!r}, not element sets; "
+                        "load them first, e.g. load_element_sets(target).sets")
+    if isinstance(getattr(element_sets, "sets", None), list):
+        raise TypeError(f"element_sets: got a {type(element_sets).__name__}; pass its .sets "
+                        "(the list of ElementSet)")
+    try:
+        return list(element_sets)
+    except TypeError:
+        raise TypeError("element_sets: expected an ElementSet or a sequence of them, got "
+                        f"{type(element_sets).__name__}") from None
+
+
+def _as_element_sets(element_sets: Any) -> list[ElementSet]:
+    sets = element_set_list(element_sets)
     if not sets:
         raise PropagationError("nothing to propagate: no element sets were given")
     for i, item in enumerate(sets):

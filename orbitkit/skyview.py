@@ -124,7 +124,7 @@ def sky_view(
     Parameters
     ----------
     element_sets
-        :class:`~orbitkit.elements.model.ElementSet` objects (S).
+        :class:`~orbitkit.elements.model.ElementSet` objects (S), or one of them.
     station
         A :class:`~orbitkit.sites.Site`, a site key or ``"LAT,LON[,ALT_M]"``.
     times
@@ -138,12 +138,12 @@ def sky_view(
     -------
     SkyView
     """
-    from orbitkit.propagation import propagate
+    from orbitkit.propagation import element_set_list, propagate
 
     site = parse_site(station)
     if isinstance(times, str) or not hasattr(times, "__len__"):
         times = [times]
-    eph = propagate(list(element_sets), times)
+    eph = propagate(element_set_list(element_sets), times)
     lat = np.radians(site.lat_deg)
     lon = np.radians(site.lon_deg)
     pos = frames.geodetic_to_itrs(lat, lon, site.alt_m / 1000.0)

@@ -296,3 +296,32 @@ def test_below_altitude_flags_good_samples_under_100_km():
                     v_teme_km_s=np.zeros_like(r), error=np.array([[0, 0, 6]], dtype=np.uint8))
     assert eph.below_altitude().tolist() == [[True, False, False]]
     assert eph.below_altitude(450.0).tolist() == [[True, True, False]]
+
+
+def test_every_function_taking_element_sets_takes_one_and_explains_the_usual_mistakes(sets):
+    """propagate took a single ElementSet; find_passes, sky_view and ground_track failed with
+    ``'TleElementSet' object is not iterable`` / ``has no len()``. Results must equal the
+    one-element-list call exactly (same code path after the conversion)."""
+    from orbitkit.elements.parse import ParseResult
+    from orbitkit.groundtrack import ground_track
+    from orbitkit.passes import find_passes
+    from orbitkit.skyview import sky_view
+
+    es = sets[0]
+    t0 = datetime(2026, 2, 24, tzinfo=UTC)
+    one, listed = (find_passes(x, "39.9,116.4", t0, t0 + timedelta(hours=12),
+                               visibility=False) for x in (es, [es]))
+    assert one.records() == listed.records() and len(one) > 0
+    one, listed = (sky_view(x, "39.9,116.4", t0) for x in (es, [es]))
+    assert np.array_equal(one.el_deg, listed.el_deg)
+    one, listed = (ground_track(x, t0, hours=1) for x in (es, [es]))
+    assert np.array_equal(one.lat_deg, listed.lat_deg)
+
+    for call in (lambda x: propagate(x, t0), lambda x: find_passes(x, "0,0", t0, "now"),
+                 lambda x: sky_view(x, "0,0", t0), lambda x: ground_track(x, t0)):
+        with pytest.raises(TypeError, match=r"element_sets: got a ParseResult; pass its \.sets"):
+            call(ParseResult(sets=[es]))
+        with pytest.raises(TypeError, match=r"element_sets: got the string 'tiangong'"):
+            call("tiangong")
+        with pytest.raises(TypeError, match="element_sets: expected an ElementSet"):
+            call(48274)
