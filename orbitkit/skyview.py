@@ -149,6 +149,10 @@ def sky_view(
     pos = frames.geodetic_to_itrs(lat, lon, site.alt_m / 1000.0)
     az, el, rng, rate = frames.topocentric(eph.r_itrs_km, pos, lat, lon, eph.v_itrs_km_s)
     n = len(eph.names)
+    for label, values in (("orbit_classes", orbit_classes), ("prns", prns)):
+        if values and len(values) != n:
+            # rows()/to_dict() index them per satellite: a short list failed there later
+            raise ValueError(f"{label}: give one per element set ({n}), not {len(values)}")
     return SkyView(
         station=site, norad_ids=eph.norad_ids, names=list(eph.names), times=eph.times,
         az_deg=np.degrees(az), el_deg=np.degrees(el), range_km=rng, range_rate_km_s=rate,

@@ -142,3 +142,13 @@ def test_skyplot_hours_past_the_staleness_limit_warns(capsys, beidou_file):
     captured = capsys.readouterr()
     assert status == 0 and isinstance(json.loads(captured.out), list)
     assert "at the end of the span" in captured.err and "(43001)" in captured.err
+
+
+def test_labels_of_the_wrong_length_are_refused_up_front(active_2026):
+    """A short ``orbit_classes``/``prns`` list was accepted and to_dict() then failed with
+    IndexError inside rows()."""
+    sets = sets_from_file(active_2026, IDS)
+    with pytest.raises(ValueError, match=r"orbit_classes: give one per element set \(4\), not 1"):
+        sky_view(sets, "beijing", "2026-03-01T04:00:00Z", orbit_classes=["LEO"])
+    with pytest.raises(ValueError, match=r"prns: give one per element set \(4\), not 5"):
+        sky_view(sets, "beijing", "2026-03-01T04:00:00Z", prns=["C1"] * 5)
