@@ -1502,7 +1502,8 @@ def find_passes(
     stations
         Sites, site keys or ``"LAT,LON[,ALT_M]"`` strings (N).
     start, stop
-        Aware UTC datetimes or ISO 8601 strings with a zone; ``stop > start``.
+        Aware UTC datetimes, ISO 8601 strings with a zone or ``datetime64`` (UTC);
+        ``stop > start``.
     min_elevation_deg
         Scalar mask [deg], for all stations or one per station.
     horizon

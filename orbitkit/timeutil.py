@@ -72,14 +72,16 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def parse_utc(value: str | datetime, *, what: str = "time") -> datetime:
+def parse_utc(value: str | datetime | np.datetime64, *, what: str = "time") -> datetime:
     """Parse an ISO 8601 time with a zone (or ``now``) into an aware UTC datetime.
 
     Parameters
     ----------
     value
         ``"2026-05-01T00:00:00Z"``, ``"2026-05-01T08:00:00+08:00"``, ``"2026-05-01"``
-        (a bare date is midnight UTC), ``"now"``, or an aware ``datetime``.
+        (a bare date is midnight UTC), ``"now"``, an aware ``datetime``, or one
+        ``numpy.datetime64`` or skyfield ``Time`` (read as UTC; truncated to the
+        microsecond a ``datetime`` holds).
     what
         Name of the option or argument, used in the error message.
 
@@ -95,6 +97,15 @@ def parse_utc(value: str | datetime, *, what: str = "time") -> datetime:
                 "give an aware datetime (e.g. tzinfo=timezone.utc)"
             )
         return value.astimezone(UTC)
+    if isinstance(value, np.datetime64) or _is_skyfield_time(value) or (
+        isinstance(value, np.ndarray) and value.dtype.kind == "M"
+    ):
+        # str() of a datetime64 has no zone and would be refused as naive, yet datetime64
+        # is read as UTC everywhere else at the boundary (to_datetime64)
+        ns = to_datetime64(value, what=what).view(np.int64)
+        if ns.size != 1:
+            raise TimeInputError(f"{what}: expected one time, got {ns.size}")
+        return _UNIX_EPOCH + timedelta(microseconds=int(ns[0]) // 1000)
     text = str(value).strip()
     if text.lower() == "now":
         return now_utc()

@@ -12,6 +12,7 @@ from orbitkit.timeutil import (
     format_utc_array,
     julian_to_datetime64,
     leap_seconds,
+    parse_utc,
     time_grid,
     to_datetime64,
     to_julian,
@@ -174,3 +175,24 @@ def test_a_leap_second_is_named_as_such():
         parse_utc("2016-12-31T23:59:60Z", what="--start")
     with pytest.raises(TimeInputError, match="cannot read"):
         parse_utc("2016-12-31T23:59:61Z")
+
+
+def test_parse_utc_reads_a_datetime64_as_utc_like_every_other_time_input():
+    """``find_passes(sets, site, np.datetime64(...), ...)`` was refused with "has no time
+    zone; add 'Z'" although datetime64 is read as UTC everywhere else. Exact to the
+    microsecond (a datetime holds no finer); a nanosecond remainder is truncated."""
+    from orbitkit.passes import find_passes
+
+    want = datetime(2026, 2, 24, 1, 2, 3, 456789, tzinfo=UTC)
+    assert parse_utc(np.datetime64("2026-02-24T01:02:03.456789123")) == want
+    assert parse_utc(np.array(["2026-02-24T01:02:03.456789"], dtype="datetime64[us]")) == want
+    assert parse_utc(np.datetime64("1960-01-01T00:00:00.5")) == datetime(
+        1960, 1, 1, 0, 0, 0, 500000, tzinfo=UTC)
+    with pytest.raises(TimeInputError, match="start: expected one time, got 2"):
+        parse_utc(np.array(["2026-02-24", "2026-02-25"], dtype="datetime64[D]"), what="start")
+    with pytest.raises(TimeInputError, match="NaT"):
+        parse_utc(np.datetime64("NaT"))
+    search = find_passes([], "39.9,116.4", np.datetime64("2026-02-24T00:00"),
+                         np.datetime64("2026-02-25T00:00"))
+    assert search.start_utc == datetime(2026, 2, 24, tzinfo=UTC)
+    assert search.stop_utc == datetime(2026, 2, 25, tzinfo=UTC)
