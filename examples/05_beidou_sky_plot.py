@@ -24,7 +24,8 @@ What to look at
   sky plot at mid-northern latitudes has this "northern hole".
 * The GEO dots (red) are all in the south, 20-45° up; the IGSO figure-8 (orange; in the
   nominal design all three IGSO share one track) climbs through them to near the zenith.
-  Dots show where every satellite is at the start; labels are PRNs (C19...).
+  Dots show where every satellite is at the start; labels are PRNs (C19...), or names
+  where no PRN is known.
 * The printed list: how many satellites are above 10° at the start.
 
 Try next

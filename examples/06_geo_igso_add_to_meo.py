@@ -6,7 +6,7 @@ GPS, Galileo and GLONASS use only medium Earth orbits (MEO, ~21,500 km up, ~13 h
 spread evenly, they cover the whole world about equally. BeiDou-3 adds two kinds of
 satellites that the others do not have:
 
-* geostationary (GEO) satellites, fixed over the equator at 80-140°E (four in the
+* geostationary (GEO) satellites, fixed over the equator at 80-160°E (four in the
   catalogue's 2026 list), and
 * 3 inclined geosynchronous (IGSO) satellites, which also take one sidereal day per orbit
   but are tilted 55°: seen from the ground they trace a figure-8 between 55°N and 55°S,
@@ -24,7 +24,7 @@ What to look at
 * Left and middle: mean PDOP (example 07) with MEO only and with everything. Right: how
   many more satellites are in view, on average, with GEO and IGSO added, and by how much
   PDOP improves (contours, %).
-* The improvement is an island centred on 80-140°E that reaches from Africa to the
+* The improvement is an island centred near 120°E that reaches from Africa to the
   mid-Pacific: up to 7 more satellites and a third lower PDOP near the centre. Over the
   Americas nothing changes at all — those satellites never rise there.
 

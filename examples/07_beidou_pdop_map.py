@@ -18,8 +18,8 @@ What to look at
 ---------------
 * The main map: BeiDou-3 is *global* — its 28 MEO satellites in three planes keep the mean
   PDOP near 2 everywhere, even at the poles — but the best values (1.2-1.5) sit over
-  China, South-East Asia and Australia, where the 3 GEO and 3 IGSO satellites (over the
-  equator near 80-140°E) add extra satellites high in the sky (example 06).
+  China, South-East Asia and Australia, where the 4 GEO and 3 IGSO satellites (over the
+  equator near 80-160°E) add extra satellites high in the sky (example 06).
 * The second figure: one day at Beijing. The number of satellites in view changes every
   few minutes as MEO satellites rise and set; PDOP jumps when one drops below the mask.
 * The printed summary gives the worldwide mean number of satellites in view and the mean,
