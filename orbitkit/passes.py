@@ -51,7 +51,7 @@ Kernel rules: no I/O, no plotting; times inside are float seconds from the windo
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -413,6 +413,11 @@ class PassSearch:
         if self._passes is None and self._table is not None:
             return int(self._table["rise"].size)
         return len(self.passes)
+
+    def __iter__(self) -> Iterator[Pass]:
+        """The passes (as :attr:`passes`): ``for p in find_passes(...)`` and
+        ``passes_to_ical(search)`` work on the search itself."""
+        return iter(self.passes)
 
     @property
     def passes(self) -> list[Pass]:

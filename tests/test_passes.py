@@ -290,6 +290,20 @@ def test_pass_to_dict_has_exactly_the_issue_keys(active_2026):
     assert set(res.to_dict()) >= {"passes", "intervals", "failed_samples"}
 
 
+def test_the_search_iterates_over_its_passes_and_feeds_the_calendar(active_2026):
+    """PassSearch had ``len()`` but no iteration: ``for p in search`` and
+    ``passes_to_ical(search)`` (documented to take an iterable of passes) raised TypeError."""
+    from orbitkit.ical import passes_to_ical
+
+    sets = sets_from_file(active_2026, [48274])
+    res = find_passes(sets, "beijing", "2026-05-01T00:00:00Z", "2026-05-02T00:00:00Z",
+                      min_elevation_deg=10, visibility=False)
+    assert len(res) > 0 and list(res) == res.passes
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    assert passes_to_ical(res, now=now) == passes_to_ical(res.passes, now=now)
+    assert passes_to_ical(res, now=now).count("BEGIN:VEVENT") == len(res)
+
+
 def test_geosynchronous_objects_get_visibility_intervals(active_2026):
     """BeiDou-3 G1 (140 deg E) never sets from Beijing: one interval over the whole window,
     no passes; the IGSO sets and rises but still gets intervals (no bogus culminations)."""
