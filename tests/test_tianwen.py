@@ -192,6 +192,15 @@ def test_ground_track_reaches_the_inclination_and_stays_between_the_apsides():
         ground_track(tianwen1_mars_orbits()[0])
 
 
+@pytest.mark.parametrize("kwargs", [{"step_s": 0.0}, {"step_s": -60.0}, {"step_s": float("nan")},
+                                    {"duration_s": -1.0}])
+def test_ground_track_refuses_a_step_or_span_that_samples_nothing(kwargs):
+    """step_s=0 raised ZeroDivisionError inside numpy; a negative step returned an empty track."""
+    science = [o for o in tianwen1_mars_orbits() if o.key == "remote-sensing"][0]
+    with pytest.raises(ValueError, match="step_s must be > 0 and duration_s >= 0"):
+        ground_track(science, **kwargs)
+
+
 def test_plots_draw_the_results(tmp_path, transfer, timed_grid):
     grid, _elapsed = timed_grid
     pytest.importorskip("matplotlib")

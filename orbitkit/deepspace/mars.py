@@ -297,6 +297,10 @@ def ground_track(
     """
     if orbit.inclination_deg is None:
         raise ValueError(f"{orbit.name} has no published inclination: no ground track")
+    if not (math.isfinite(step_s) and step_s > 0 and math.isfinite(duration_s)
+            and duration_s >= 0):
+        raise ValueError(f"step_s must be > 0 and duration_s >= 0 seconds (got step_s={step_s!r}, "
+                         f"duration_s={duration_s!r})")
     p = orbit.semi_major_axis_km * (1.0 - orbit.eccentricity**2)
     r0, v0 = state_from_elements(
         MU_MARS_KM3_S2,
