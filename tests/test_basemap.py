@@ -260,3 +260,27 @@ def test_the_no_network_fixture_really_refuses(no_network):
         urllib.request.urlopen("https://naciscdn.org/naturalearth/110m/physical/ne_110m_land.zip")
     with pytest.raises(AssertionError, match="network access attempted"):
         socket.create_connection(("celestrak.org", 443))
+
+
+def test_stations_are_taken_as_every_other_function_takes_them(no_network):
+    """find_passes and sky_view take site keys and "LAT,LON" strings; the maps failed on them
+    with ``'str' object has no attribute 'lat_deg'`` (and split one string into letters)."""
+    import matplotlib.pyplot as plt
+
+    from orbitkit.errors import SiteError
+    from orbitkit.plots.groundtrack import plot_ground_track
+    from orbitkit.sites import parse_site
+
+    assert basemap.station_fields("39.9,116.4") == ("39.9000,116.4000", 39.9, 116.4)
+    site = parse_site("beijing")
+    assert basemap.station_fields("beijing") == (site.name, site.lat_deg, site.lon_deg)
+    with pytest.raises(SiteError):
+        basemap.station_fields("no-such-station")
+    fig, ax = plot_ground_track(_synthetic_track(1, [""]), backend="matplotlib",
+                                stations="39.9,116.4")
+    n_markers = len(ax.collections)
+    plt.close(fig)
+    fig, ax = plot_ground_track(_synthetic_track(1, [""]), backend="matplotlib",
+                                stations=[("x", 39.9, 116.4)])
+    assert len(ax.collections) == n_markers  # one marker, as for the tuple form
+    plt.close(fig)

@@ -412,8 +412,23 @@ def plot_lonlat(ax: Any, lon_deg: Any, lat_deg: Any, **kwargs: Any) -> list[Any]
     return out
 
 
+def station_list(stations: Any) -> list[Any]:
+    """``stations`` as a list; one station (a Site or a string) is a list of one."""
+    from orbitkit.sites import Site
+
+    if isinstance(stations, str | Site | dict):
+        return [stations]
+    return list(stations)
+
+
 def station_fields(station: Any) -> tuple[str, float, float]:
-    """``(name, lat_deg, lon_deg)`` of a Site, a dict or a ``(name, lat, lon)`` tuple."""
+    """``(name, lat_deg, lon_deg)`` of a Site, a site key or ``"LAT,LON[,ALT_M]"`` string
+    (as :func:`orbitkit.sites.parse_site` reads them), a dict or a ``(name, lat, lon)``
+    tuple."""
+    if isinstance(station, str):
+        from orbitkit.sites import parse_site
+
+        station = parse_site(station)
     if isinstance(station, dict):
         return (str(station.get("name") or station.get("key") or ""),
                 float(station["lat_deg"]), float(station["lon_deg"]))
@@ -438,13 +453,14 @@ def draw_stations(
     Parameters
     ----------
     stations
-        :class:`orbitkit.sites.Site` objects, dicts with ``name``, ``lat_deg``, ``lon_deg``,
-        or ``(name, lat_deg, lon_deg)`` tuples.
+        :class:`orbitkit.sites.Site` objects, site keys or ``"LAT,LON[,ALT_M]"`` strings,
+        dicts with ``name``, ``lat_deg``, ``lon_deg``, or ``(name, lat_deg, lon_deg)``
+        tuples; or one of these.
     labels
         Write each station's name beside its marker.
     """
     kw = lonlat_kwargs(ax)
-    for station in stations:
+    for station in station_list(stations):
         name, lat, lon = station_fields(station)
         ax.scatter([lon], [lat], marker=marker, s=size, color=color, edgecolors="k",
                    linewidths=0.6, zorder=5, **kw)

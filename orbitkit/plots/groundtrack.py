@@ -20,6 +20,7 @@ from orbitkit.plots.basemap import (
     lonlat_xycoords,
     plot_lonlat,
     station_fields,
+    station_list,
     world_axes,
 )
 
@@ -114,7 +115,8 @@ def plot_ground_track(
         defaults to the first station for an orthographic map, else to the first satellite's
         first position.
     stations
-        Sites to mark (:class:`orbitkit.sites.Site`, dicts or ``(name, lat, lon)``).
+        Sites to mark (:class:`orbitkit.sites.Site`, site keys or ``"LAT,LON[,ALT_M]"``
+        strings, dicts or ``(name, lat, lon)``), or one of them.
     terminator
         ``True`` to shade night at the footprint time (or the start); or a time to use.
     tick_minutes
@@ -127,7 +129,7 @@ def plot_ground_track(
     -------
     (fig, ax)
     """
-    stations = list(stations)
+    stations = station_list(stations)
     if center is None:
         if projection == "orthographic" and stations:
             _, lat, lon = station_fields(stations[0])
