@@ -149,6 +149,26 @@ def test_porkchop_blanks_arrivals_before_departure():
     assert np.array_equal(np.isfinite(g.c3_km2_s2), expected)
 
 
+def test_porkchop_takes_aware_datetimes_and_refuses_naive_or_empty_input(dates):
+    """A list of naive datetimes (and naive marker dates) was silently read as UTC by numpy;
+    an empty axis built a grid that plot_porkchop then failed on (zero-size reduction).
+    Aware datetimes give exactly the datetime64 result (same instants)."""
+    from orbitkit.errors import TimeInputError
+
+    launch, arrival = dates
+    by_dt64 = porkchop(date_range(launch, launch), date_range(arrival, arrival))
+    by_dt = porkchop([launch], [arrival], marked_departure_utc=launch,
+                     marked_arrival_utc=arrival)
+    assert np.array_equal(by_dt.c3_km2_s2, by_dt64.c3_km2_s2)
+    naive = launch.replace(tzinfo=None)
+    with pytest.raises(TimeInputError, match="naive"):
+        porkchop([naive], [arrival])
+    with pytest.raises(TimeInputError, match="marked_departure_utc"):
+        porkchop([launch], [arrival], marked_departure_utc=naive, marked_arrival_utc=arrival)
+    with pytest.raises(ValueError, match="at least one date"):
+        porkchop(np.array([], dtype="datetime64[ns]"), [arrival])
+
+
 def test_mars_orbit_periods_against_the_published_ones():
     orbits = {o.key: o for o in tianwen1_mars_orbits()}
     assert orbits["parking"].period_s == pytest.approx(2 * SOL_S, rel=0.05)

@@ -411,17 +411,25 @@ def porkchop(
     Parameters
     ----------
     departures_utc, arrivals_utc
-        1-D ``datetime64`` arrays (UTC), e.g. from :func:`date_range`.
+        1-D ``datetime64`` arrays (UTC), e.g. from :func:`date_range`, or sequences of
+        aware datetimes; at least one date each.
     marked_departure_utc, marked_arrival_utc, marked_label
-        Optional dates to carry to the plot as a marker.
+        Optional dates (aware datetimes) to carry to the plot as a marker.
 
     Returns
     -------
     PorkchopGrid
         Grids of shape (len(departures), len(arrivals)); prograde zero-revolution transfers.
     """
-    dep = np.asarray(departures_utc, dtype="datetime64[ns]").reshape(-1)
-    arr = np.asarray(arrivals_utc, dtype="datetime64[ns]").reshape(-1)
+    # _utc_ns refuses naive datetimes, which numpy's own conversion silently read as UTC
+    dep = _eph._utc_ns(departures_utc).view("datetime64[ns]")
+    arr = _eph._utc_ns(arrivals_utc).view("datetime64[ns]")
+    if dep.size == 0 or arr.size == 0:
+        raise ValueError("departures_utc and arrivals_utc need at least one date each")
+    if marked_departure_utc is not None:
+        marked_departure_utc = _as_utc(marked_departure_utc, "marked_departure_utc")
+    if marked_arrival_utc is not None:
+        marked_arrival_utc = _as_utc(marked_arrival_utc, "marked_arrival_utc")
     mu = _eph.gm_sun_km3_s2()
     r_e, v_e = _eph.heliocentric_state("earth", dep)
     r_m, v_m = _eph.heliocentric_state("mars", arr)
