@@ -96,6 +96,25 @@ def test_file_set_is_used_first_and_says_its_source(tmp_path, parser):
     assert res.members[0].name == "Tianhe core module"
 
 
+def test_one_path_a_norad_int_and_a_list_of_targets_are_read_as_meant(tmp_path, parser):
+    """``files="x.tle"`` was iterated as characters ("element file / is a folder"), a NORAD
+    ``int`` raised "'int' object is not iterable" and a list of target strings failed with
+    AttributeError deep in the nominal fallback."""
+    path = tmp_path / "css.tle"
+    path.write_text(tle_block(48274, "CSS (TIANHE)", AT - timedelta(days=1)))
+    want = [es.norad_id for es in load_element_sets("48274", files=[path], at=AT).sets]
+    for target, files in (("48274", str(path)), ("48274", path), (48274, [path]),
+                          (["48274"], [path]), ([48274], [path])):
+        res = load_element_sets(target, files=files, at=AT)
+        assert [es.norad_id for es in res.sets] == want and res.sets[0].source == "file"
+    both = load_element_sets(["tiangong", "48274"], at=AT)
+    assert both.sets == load_element_sets("tiangong,48274", at=AT).sets
+    with pytest.raises(TargetError, match=r"target\[1\]: float"):
+        load_element_sets([both.members[0], 4.5], at=AT)
+    with pytest.raises(TargetError, match="not float"):
+        load_element_sets(4.5, at=AT)
+
+
 def test_per_object_sources_mix_file_and_nominal(tmp_path, parser):
     path = tmp_path / "css.tle"
     path.write_text(tle_block(48274, "CSS (TIANHE)", AT))

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -221,6 +222,27 @@ def _bare(norad_id: int, name: str | None = None, cospar_id: str | None = None) 
                   status="active", norad_id=norad_id, cospar_id=cospar_id)
 
 
+def _as_target(target: Any) -> str | list[Member]:
+    """A target string, or the members as a list: a NORAD number as an ``int`` and a list of
+    target strings/numbers are read as the comma-separated string they stand for."""
+    if isinstance(target, str):
+        return target
+    if isinstance(target, int) and not isinstance(target, bool):
+        return str(target)
+    try:
+        items = list(target)
+    except TypeError:
+        raise TargetError(f"target: expected a target string such as 'beidou-3' or '48274' "
+                          f"or catalogue members, not {type(target).__name__}") from None
+    if items and all(isinstance(t, str | int) and not isinstance(t, bool) for t in items):
+        return ",".join(str(t) for t in items)
+    for i, item in enumerate(items):
+        if not isinstance(item, Member):
+            raise TargetError(f"target[{i}]: {type(item).__name__} {item!r}; give target "
+                              "strings or catalogue members, not a mix")
+    return items
+
+
 def _resolve(target: str | Sequence[Member], catalog: Catalog,
              files: ElementStore) -> list[Member]:
     """Catalogue resolution, falling back to names/COSPAR ids in the user's files, then to
@@ -285,9 +307,11 @@ def load_element_sets(
     ----------
     target
         A target string (system key, name/alias, NORAD number, COSPAR id, comma-separated
-        mix; a name or COSPAR id found only in ``files`` also works) or catalogue members.
+        mix; a name or COSPAR id found only in ``files`` also works), a NORAD number, a list
+        of such strings/numbers, or catalogue members.
     files
-        User element files (TLE, 3LE, OMM JSON/CSV/XML/KVN), tried first.
+        User element files (TLE, 3LE, OMM JSON/CSV/XML/KVN), tried first; one path or a
+        sequence of them.
     at
         Time the sets are chosen for (aware UTC ``datetime`` or ISO string; default now).
         Nearest-epoch choice, staleness and the nominal epoch all refer to it.
@@ -326,6 +350,9 @@ def load_element_sets(
     from orbitkit.elements.cache import ElementCache, format_age
 
     at_utc = datetime.now(UTC) if at is None else parse_utc(at, what="at")
+    target = _as_target(target)
+    if isinstance(files, str | PathLike):  # one path, not a sequence of its characters
+        files = [files]
     catalog = catalog or load_catalog()
     net_off = celestrak.is_offline(offline)
     warnings: list[str] = []
