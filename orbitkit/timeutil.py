@@ -132,9 +132,14 @@ def parse_utc(value: str | datetime | np.datetime64, *, what: str = "time") -> d
     return parsed.astimezone(UTC)
 
 
-def format_utc(t: datetime, *, timespec: str = "seconds") -> str:
-    """ISO 8601 UTC with a trailing ``Z`` (``2026-05-01T00:00:00Z``)."""
-    return t.astimezone(UTC).replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
+def format_utc(t: datetime | np.datetime64, *, timespec: str = "seconds") -> str:
+    """ISO 8601 UTC with a trailing ``Z`` (``2026-05-01T00:00:00Z``).
+
+    ``t`` is an aware ``datetime`` or anything else :func:`parse_utc` reads as one time (a
+    ``datetime64`` is UTC). A naive datetime raises :class:`TimeInputError`:
+    ``astimezone`` would read it as the machine's local time (8 h off in Beijing).
+    """
+    return parse_utc(t, what="t").replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
 
 
 def format_utc_array(times: np.ndarray, *, unit: str = "auto") -> np.ndarray:

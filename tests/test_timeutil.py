@@ -9,6 +9,7 @@ import pytest
 
 from orbitkit.errors import RequestTooLargeError, TimeInputError
 from orbitkit.timeutil import (
+    format_utc,
     format_utc_array,
     julian_to_datetime64,
     leap_seconds,
@@ -196,3 +197,24 @@ def test_parse_utc_reads_a_datetime64_as_utc_like_every_other_time_input():
                          np.datetime64("2026-02-25T00:00"))
     assert search.start_utc == datetime(2026, 2, 24, tzinfo=UTC)
     assert search.stop_utc == datetime(2026, 2, 25, tzinfo=UTC)
+
+
+def test_format_utc_refuses_naive_datetimes_and_formats_datetime64():
+    """A naive datetime went through ``astimezone(UTC)``, i.e. was read as the machine's
+    local time: on a machine in Asia/Shanghai 2026-02-24T00:00 came out 16:00Z the day
+    before. Exact string comparisons (no arithmetic involved)."""
+    import os
+    import subprocess
+    import sys
+
+    with pytest.raises(TimeInputError, match="naive"):
+        format_utc(datetime(2026, 2, 24))
+    assert format_utc(np.datetime64("2026-02-24T01:02:03.5")) == "2026-02-24T01:02:03Z"
+    assert format_utc(datetime(2026, 2, 24, 8, tzinfo=timezone(timedelta(hours=8))),
+                      timespec="minutes") == "2026-02-24T00:00Z"
+    code = ("from datetime import datetime, timezone\n"
+            "from orbitkit.timeutil import format_utc\n"
+            "print(format_utc(datetime(2026, 2, 24, tzinfo=timezone.utc)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "TZ": "Asia/Shanghai"}, check=True).stdout
+    assert out.strip() == "2026-02-24T00:00:00Z"
