@@ -1459,7 +1459,11 @@ def _as_masks(n: int, min_elevation_deg: Any, horizon: Any) -> list[Mask]:
             else:
                 masks.append(HorizonMask.from_pairs(h))
         return masks
-    values = np.broadcast_to(np.asarray(min_elevation_deg, dtype=float), (n,))
+    try:
+        values = np.broadcast_to(np.asarray(min_elevation_deg, dtype=float), (n,))
+    except (TypeError, ValueError):
+        raise UserError(f"min_elevation_deg: give one number of degrees, or one per station "
+                        f"({n}), not {min_elevation_deg!r}") from None
     for v in values:
         if not -10.0 <= v < 90.0:
             raise UserError(f"minimum elevation {v:g} deg is outside -10..90 (exclusive of 90)")

@@ -270,6 +270,13 @@ def test_bad_inputs_are_user_errors(active_2026):
         find_passes(sets, "beijing", "2026-05-02T00:00:00Z", "2026-05-01T00:00:00Z")
     with pytest.raises(UserError):
         find_passes(sets, "no-such-station", "2026-05-01T00:00:00Z", "2026-05-02T00:00:00Z")
+    # a mask list that is not one per station was numpy's "operands could not be broadcast"
+    with pytest.raises(UserError, match=r"min_elevation_deg: .*one per station \(2\)"):
+        find_passes(sets, ["beijing", "sanya"], "2026-05-01T00:00:00Z", "2026-05-02T00:00:00Z",
+                    min_elevation_deg=[10, 20, 30])
+    with pytest.raises(UserError, match="min_elevation_deg"):
+        find_passes(sets, "beijing", "2026-05-01T00:00:00Z", "2026-05-02T00:00:00Z",
+                    min_elevation_deg="ten")
 
 
 # ------------------------------------------------------------------ real element sets
