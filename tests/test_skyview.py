@@ -152,3 +152,25 @@ def test_labels_of_the_wrong_length_are_refused_up_front(active_2026):
         sky_view(sets, "beijing", "2026-03-01T04:00:00Z", orbit_classes=["LEO"])
     with pytest.raises(ValueError, match=r"prns: give one per element set \(4\), not 5"):
         sky_view(sets, "beijing", "2026-03-01T04:00:00Z", prns=["C1"] * 5)
+
+
+def test_sky_plot_time_index_out_of_range_is_a_user_error():
+    """``time_index=100`` on a 1-time view was an IndexError from inside the drawing loop;
+    negative indices keep counting from the end."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from orbitkit.errors import UserError
+    from orbitkit.plots.skyplot import plot_sky
+    from orbitkit.sites import parse_site
+
+    one = np.ones((1, 1))
+    view = SkyView(station=parse_site(BEIJING), norad_ids=np.array([1]), names=["a"],
+                   times=np.array(["2026-03-01T04:00"], dtype="datetime64[ns]"),
+                   az_deg=one * 10.0, el_deg=one * 40.0, range_km=one * 30000.0,
+                   range_rate_km_s=one * 0.0, ok=np.ones((1, 1), bool))
+    with pytest.raises(UserError, match=r"time_index 100 is outside the view's 1 time"):
+        plot_sky(view, time_index=100)
+    plt.close(plot_sky(view, time_index=-1))

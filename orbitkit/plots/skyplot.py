@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from orbitkit.errors import UserError
+
 __all__ = ["plot_sky", "ORBIT_CLASS_COLORS"]
 
 #: Colour of each orbit class (matplotlib "tab10" names); others get grey.
@@ -44,12 +46,18 @@ def plot_sky(view: Any, out: str | Path | None = None, *, min_elevation_deg: flo
         Mask [deg]: drawn as a shaded ring; satellites and track points below it are
         left out.
     time_index
-        Which time the dots and labels show.
+        Which time the dots and labels show (an index into ``view.times``; negative
+        counts from the end).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
+    n_times = view.el_deg.shape[1]
+    if not -n_times <= time_index < n_times:
+        # checked before any drawing: it used to be an IndexError halfway through
+        raise UserError(f"time_index {time_index} is outside the view's {n_times} time(s) "
+                        f"(0..{n_times - 1}, or negative from the end)")
     import matplotlib
 
     if out is not None:
