@@ -1259,6 +1259,9 @@ def compute_coverage(
     RequestTooLargeError
         When points x epochs is absurd for one machine.
     """
+    if not isinstance(grid, Grid):
+        raise TypeError(f"grid: expected a Grid from make_grid(), not {type(grid).__name__} "
+                        f"{grid!r} (e.g. make_grid('global', 2.0))")
     r = _positions(r_itrs_km)
     n_sat, n_t = r.shape[0], r.shape[1]
     epochs = _epoch_datetimes(times, n_t)

@@ -388,3 +388,6 @@ def test_naive_epochs_and_bad_inputs_are_refused_with_the_parameter_named(bds3_p
 
     with pytest.raises(ValueError, match=r"ephemeris\.r_itrs_km"):
         cv.compute_coverage(FakeEphemeris(), t, grid, workers=1)
+    # a region string where the Grid goes was AttributeError: 'str' has no 'n_points'
+    with pytest.raises(TypeError, match=r"grid: expected a Grid from make_grid\(\)"):
+        cv.compute_coverage(r, t, "global", workers=1)
