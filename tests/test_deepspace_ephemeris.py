@@ -137,3 +137,23 @@ def test_ecliptic_frame_keeps_the_earth_near_z_0_and_preserves_lengths():
 
 def test_gm_sun_from_de421():
     assert eph.gm_sun_km3_s2() == pytest.approx(1.32712440041e11, rel=1e-10)
+
+
+def test_times_outside_the_arrays_or_the_ns_range_are_named():
+    """The de421 package's arrays end on 2200-02-01 (not 2050, as DE421's SPICE kernel):
+    2100 works, 2201 names the real span; 2300 is past int64 nanoseconds, which numpy used
+    to wrap silently into a 'before 1972' complaint."""
+    from datetime import UTC, datetime
+
+    import numpy as np
+
+    from orbitkit.deepspace.ephemeris import heliocentric_state
+    from orbitkit.errors import TimeInputError
+
+    r, _ = heliocentric_state("mars", datetime(2100, 1, 1, tzinfo=UTC))
+    assert 1.9e8 < float(np.linalg.norm(r)) < 2.5e8  # km: Mars's 1.38-1.67 au
+    with pytest.raises(ValueError, match="cover 1899-12-04 to 2200-02-01"):
+        heliocentric_state("mars", datetime(2201, 1, 1, tzinfo=UTC))
+    for t in (datetime(2300, 1, 1, tzinfo=UTC), np.datetime64("2300-01-01")):
+        with pytest.raises(TimeInputError, match="1678..2261"):
+            heliocentric_state("mars", t)

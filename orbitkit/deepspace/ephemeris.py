@@ -4,11 +4,11 @@ Source: why DE421 through the ``de421`` package
 ------------------------------------------------
 The ``de421`` package on PyPI ships JPL's DE421 (Folkner, Williams & Boggs 2009, IPN Progress
 Report 42-178) as numpy arrays of Chebyshev coefficients (``jpl-mars.npy``, ...; 27 MB,
-1900–2050) for jplephem's ``jplephem.ephem.Ephemeris`` reader. It is not a SPICE ``.bsp``
-kernel (so neither ``jplephem.spk.SPK`` nor skyfield can open it); ``Ephemeris(de421)``
-reads the arrays straight from the installed package, so nothing is ever downloaded.
-(That reader is marked deprecated in jplephem but still present and tested in 2.24; the
-Chebyshev evaluation is ~40 lines should it ever go.)
+1899-12-04 to 2200-02-01) for jplephem's ``jplephem.ephem.Ephemeris`` reader. It is not a
+SPICE ``.bsp`` kernel (so neither ``jplephem.spk.SPK`` nor skyfield can open it);
+``Ephemeris(de421)`` reads the arrays straight from the installed package, so nothing is
+ever downloaded. (That reader is marked deprecated in jplephem but still present and tested
+in 2.24; the Chebyshev evaluation is ~40 lines should it ever go.)
 
 Accuracy: DE421 gives the positions of Earth and Mars to better than about a kilometre
 for 2020–21 (JPL quotes ~300 m for the inner planets over the decade of its fit; Mars
@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -100,20 +100,32 @@ class EphemerisUnavailableError(OrbitkitError):
     """The offline planetary ephemeris (the ``de421`` package) is not installed."""
 
 
+# int64 nanoseconds reach only 1677-09-21 .. 2262-04-11; numpy wraps silently beyond.
+_NS_FIRST = np.datetime64("1678-01-01", "s")
+_NS_LAST = np.datetime64("2262-01-01", "s")
+
+
+def _ns_checked(t64: NDArray) -> NDArray[np.int64]:
+    if np.any(t64 < _NS_FIRST) or np.any(t64 >= _NS_LAST):
+        raise TimeInputError("times must lie within 1678..2261 (the nanosecond time range; "
+                             "the ephemeris covers far less)")
+    return t64.astype("datetime64[ns]").astype(np.int64)
+
+
 def _utc_ns(t: Any) -> NDArray[np.int64]:
     """UTC instants as int64 nanoseconds since 1970 (aware datetimes or datetime64)."""
     if isinstance(t, datetime):
         items: Sequence[Any] = [t]
     elif isinstance(t, np.datetime64):
-        return np.atleast_1d(t.astype("datetime64[ns]").astype(np.int64))
+        return np.atleast_1d(_ns_checked(np.asarray(t)))
     elif isinstance(t, np.ndarray) and np.issubdtype(t.dtype, np.datetime64):
-        return t.astype("datetime64[ns]").astype(np.int64).reshape(-1)
+        return _ns_checked(t).reshape(-1)
     else:
         items = list(t)
     out = np.empty(len(items), dtype=np.int64)
     for k, item in enumerate(items):
         if isinstance(item, np.datetime64):
-            out[k] = item.astype("datetime64[ns]").astype(np.int64)
+            out[k] = _ns_checked(np.asarray(item))
             continue
         if not isinstance(item, datetime):
             raise TimeInputError(f"expected a datetime or datetime64, got {type(item).__name__}")
@@ -122,7 +134,7 @@ def _utc_ns(t: Any) -> NDArray[np.int64]:
                 f"naive datetime {item.isoformat()} has no time zone; give an aware UTC datetime"
             )
         naive = item.astimezone(UTC).replace(tzinfo=None)
-        out[k] = np.datetime64(naive, "ns").astype(np.int64)
+        out[k] = _ns_checked(np.asarray(np.datetime64(naive, "us")))
     return out
 
 
@@ -212,6 +224,11 @@ def _barycentric(body: str, jd1: NDArray, jd2: NDArray) -> tuple[NDArray, NDArra
     return eph.position_and_velocity(body, jd1, jd2)
 
 
+def _jd_date(jd: float) -> str:
+    return (datetime(2000, 1, 1, 12, tzinfo=UTC) + timedelta(days=jd - 2451545.0)).strftime(
+        "%Y-%m-%d")
+
+
 def heliocentric_state(
     body: str, t: Any, *, frame: Frame = "ecliptic"
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -237,7 +254,8 @@ def heliocentric_state(
     EphemerisUnavailableError
         When ``de421``/``jplephem`` are missing (nothing is downloaded).
     ValueError
-        For an unknown body or frame, or a time outside 1900–2050.
+        For an unknown body or frame, or a time outside the arrays (1899-12-04 to
+        2200-02-01 in the de421 package).
     """
     key = body.lower()
     if key not in BODIES:
@@ -248,7 +266,8 @@ def heliocentric_state(
     jd1, jd2 = utc_to_tdb_jd(t)
     eph = _de421()
     if np.any(jd1 + jd2 < eph.jalpha) or np.any(jd1 + jd2 > eph.jomega):
-        raise ValueError("DE421 covers 1900-2050 only")
+        raise ValueError(f"the DE421 arrays of the de421 package cover {_jd_date(eph.jalpha)} "
+                         f"to {_jd_date(eph.jomega)} (TDB) only")
     r_b, v_b = _barycentric(key, jd1, jd2)
     r_sun, v_sun = eph.position_and_velocity("sun", jd1, jd2)
     r = (r_b - r_sun).T
