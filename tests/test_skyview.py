@@ -174,3 +174,24 @@ def test_sky_plot_time_index_out_of_range_is_a_user_error():
     with pytest.raises(UserError, match=r"time_index 100 is outside the view's 1 time"):
         plot_sky(view, time_index=100)
     plt.close(plot_sky(view, time_index=-1))
+
+
+def test_sky_plot_legend_names_only_classes_in_the_picture():
+    """A GEO below the mask the whole time is not drawn, so 'GEO' is not in the legend."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from orbitkit.plots.skyplot import plot_sky
+    from orbitkit.sites import parse_site
+
+    one = np.ones((2, 1))
+    view = SkyView(station=parse_site(BEIJING), norad_ids=np.array([1, 2]), names=["m", "g"],
+                   times=np.array(["2026-03-01T04:00"], dtype="datetime64[ns]"),
+                   az_deg=one * [[10.0], [200.0]], el_deg=one * [[40.0], [-20.0]],
+                   range_km=one * 30000.0, range_rate_km_s=one * 0.0,
+                   ok=np.ones((2, 1), bool), orbit_classes=["MEO", "GEO"])
+    fig = plot_sky(view, min_elevation_deg=10.0)
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["MEO"]
+    plt.close(fig)

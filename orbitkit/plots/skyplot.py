@@ -98,7 +98,8 @@ def plot_sky(view: Any, out: str | Path | None = None, *, min_elevation_deg: flo
     for i in range(n_sat):
         cls = view.orbit_classes[i] or "other"
         color = ORBIT_CLASS_COLORS.get(cls, _OTHER)
-        classes_seen.setdefault(cls, color)
+        if above[i].any():  # the legend names only what the picture shows
+            classes_seen.setdefault(cls, color)
         if n_t > 1:
             # the track, broken where the satellite is below the mask
             theta = np.radians(view.az_deg[i])
