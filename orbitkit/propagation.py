@@ -478,7 +478,7 @@ class Ephemeris:
                 column[~np.isfinite(values[i, :, k])] = None
                 entry[col] = column.tolist()
             sats.append(entry)
-        return {
+        out: dict[str, Any] = {
             "frame": frame,
             "times_utc": format_utc_array(self.times).tolist(),
             "satellites": sats,
@@ -489,6 +489,20 @@ class Ephemeris:
                 for f in self.failures()
             ],
         }
+        switches = self.switches()
+        if switches:
+            out["switches"] = [sw.to_dict() for sw in switches]
+        return out
+
+    def switches(self) -> list[Any]:
+        """Changes of element set between the first and last time (several sets of one
+        object), each with the position jump it causes; see
+        :mod:`orbitkit.elements.switching`."""
+        if not self.times.size:
+            return []
+        first, last = (_to_datetime(t) for t in self.times[[0, -1]])
+        return [sw for o in self.element_sets if hasattr(o, "switches")
+                for sw in o.switches(first, last)]
 
 
 def _check_frame(frame: str) -> None:

@@ -138,7 +138,8 @@ def run(args: argparse.Namespace) -> int:
         warn("some element sets are nominal design orbits: their passes are illustrative")
 
     if args.format == "json":
-        _write_json(result.records() + [v.to_dict() for v in result.intervals])
+        _write_json(result.records() + [v.to_dict() for v in result.intervals]
+                    + [sw.to_dict() for sw in result.switches])
     elif args.format == "csv":
         _write_csv(result.columns())
     elif args.format == "ics":

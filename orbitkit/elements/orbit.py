@@ -376,6 +376,9 @@ class OrbitRequest:
         Cache age (hours) beyond which a source may refresh it.
     allow_fetch
         False keeps this request off the network even when it is allowed.
+    starts
+        Position -> the instant a member's orbit starts when that is inside the span (its
+        launch): give the orbit ``valid_from`` that instant and choose its sets from it.
     """
 
     members: list[Member]
@@ -385,6 +388,7 @@ class OrbitRequest:
     offline: bool = True
     max_age_h: float = 24.0
     allow_fetch: bool = True
+    starts: dict[int, datetime] = field(default_factory=dict)
 
 
 @dataclass
