@@ -93,7 +93,8 @@ def run(args: argparse.Namespace) -> int:
     if not resolution.sets:
         raise UserError(f"no element sets for {args.target!r}; nothing to plot")
     members = resolution.members
-    classes = [m.orbit_class or _class_from_elements(es.satrec)
+    classes = [m.orbit_class or (_class_from_elements(es.satrec) if hasattr(es, "satrec")
+                                 else None)
                for m, es in zip(members, resolution.sets, strict=True)]
     prns = [m.prn for m in members]
     view = sky_view(resolution.sets, site, times, orbit_classes=classes, prns=prns)
