@@ -1589,6 +1589,13 @@ def find_passes(
     else:  # any other source, or several sets of one object switching along the window
         from orbitkit.orbit_model import SourceOrbits
 
+        starts = [getattr(es, "valid_from", None) for es in sets]
+        if all(t is not None and t > t_start for t in starts) and min(starts) < t_stop:
+            # every object's orbit starts later (its launch): so does the search
+            t_start = result.start_utc = min(starts)
+            duration = (t_stop - t_start).total_seconds()
+            result.warnings.append(f"the search starts at {format_utc(t_start)}, when the "
+                                   "first of the objects' orbits starts (its launch)")
         orbits = SourceOrbits(sets, t_start, duration)
         for es in sets:
             result.switches.extend(es.switches(t_start, t_stop) if hasattr(es, "switches")

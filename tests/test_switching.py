@@ -256,6 +256,8 @@ def test_a_span_starting_before_launch_starts_at_launch(capsys, files):
                    "--start", "2021-04-25T00:00:00Z", "--days", "7", "--format", "json"])
     captured = capsys.readouterr()
     assert status == 0 and "its orbit starts at its launch" in captured.err
+    assert "the search starts at 2021-04-29T00:00:00Z" in captured.err
+    assert "samples failed" not in captured.err
     passes = [r for r in json.loads(captured.out) if "rise_utc" in r]
     assert passes and all(p["rise_utc"] >= "2021-04-29" for p in passes)
     # a span wholly before the launch is still refused

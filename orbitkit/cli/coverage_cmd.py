@@ -107,10 +107,15 @@ def _constellations_of(target: str) -> tuple[str, ...] | None:
     return tuple(out)
 
 
-def _multi_gnss_sets(args: argparse.Namespace, wanted: tuple[str, ...], at: datetime):
-    """Element sets of the wanted constellations from --elements files, and group indices."""
+def _multi_gnss_sets(args: argparse.Namespace, wanted: tuple[str, ...], at: datetime,
+                     until: datetime | None = None):
+    """Element sets of the wanted constellations from --elements files, and group indices.
+
+    Several sets of one satellite switch along ``[at, until]`` at the midpoints between
+    their epochs (:mod:`orbitkit.elements.switching`); each switch is named on stderr."""
     from orbitkit.coverage import classify_constellation
     from orbitkit.elements.sources import read_element_files
+    from orbitkit.elements.switching import orbit_for_span
 
     files = list(args.elements or [])
     if not files:
@@ -124,9 +129,11 @@ def _multi_gnss_sets(args: argparse.Namespace, wanted: tuple[str, ...], at: date
              f"(first: {errors[0]})")
     sets, groups = [], []
     for norad in store.norad_ids():
-        es = store.nearest(norad, at)
+        es = orbit_for_span(store.sets_for(norad), at, until)
         if es is None:
             continue
+        for switch in es.switches(at, until) if until is not None else []:
+            info(switch.message())
         constellation = classify_constellation(es.name)
         if constellation in wanted:
             sets.append(es)
@@ -206,7 +213,7 @@ def run(args: argparse.Namespace) -> int:
     wanted = _constellations_of(args.target)
     members = None
     if wanted:
-        sets, groups, group_names = _multi_gnss_sets(args, wanted, start)
+        sets, groups, group_names = _multi_gnss_sets(args, wanted, start, times[-1])
         elements = _elements_summary(sets)
         label = "+".join(group_names)
     else:
