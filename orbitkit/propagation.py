@@ -56,7 +56,7 @@ from sgp4.api import SGP4_ERRORS
 
 from orbitkit import frames
 from orbitkit.elements.model import ElementSet, sgp4_batch
-from orbitkit.elements.orbit import NATIVE_FRAMES, Orbit, evaluate
+from orbitkit.elements.orbit import NATIVE_FRAMES, Orbit, check_times, evaluate
 from orbitkit.errors import PropagationError, RequestTooLargeError, TimeInputError
 from orbitkit.timeutil import format_utc_array, to_datetime64
 
@@ -551,7 +551,7 @@ def _run(sets: list[Any], t64: np.ndarray, max_memory_mb: float) -> Ephemeris:
         native = {getattr(o, "frame", "teme") for o in sets}
         frame = native.pop() if len(native) == 1 else "itrs"
         # refuse a grid outside any orbit's span before computing anything
-        evaluate(sets, jd[[0, -1]], fr[[0, -1]], check=True)
+        check_times(sets, jd, fr)
 
         def states(a: int, b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             err_c, r_c, v_c, frames_c = evaluate(sets, jd[a:b], fr[a:b], check=False)
@@ -673,5 +673,12 @@ def iter_propagate(
     chunk = int(max_memory_mb / 2 * _MB // per_step)
     if chunk < 1:
         raise _too_large(len(sets), 1, max_memory_mb, "iter_propagate")
+    if not _sgp4_direct(sets):  # refused here, before any chunk is written, not midway
+        check_times(sets, *_julian(t64))
+    return _chunks(sets, t64, chunk, max_memory_mb)
+
+
+def _chunks(sets: list[Any], t64: np.ndarray, chunk: int, max_memory_mb: float
+            ) -> Iterator[Ephemeris]:
     for t0 in range(0, t64.size, chunk):
         yield _run(sets, t64[t0:t0 + chunk], max_memory_mb)

@@ -145,7 +145,8 @@ def test_cli_verbs_take_a_registered_source(capsys, toy_file):
     capsys.readouterr()
     # outside the file's span: exit 2, one line with the span
     assert main(["ephemeris", "C99", "--start", "2026-02-26T00:00:00Z", "--stop",
-                 "2026-02-26T01:00:00Z", *argv]) == 2
-    err = capsys.readouterr().err
+                 "2026-02-26T01:00:00Z", "--format", "csv", *argv]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""  # refused before the CSV header is written
     assert "covers 2026-02-24T00:00:00Z .. 2026-02-25T00:00:00Z" in err
     assert "Traceback" not in err

@@ -91,6 +91,7 @@ __all__ = [
     "FILE_SOURCES",
     "evaluate",
     "check_spans",
+    "check_times",
     "open_file_sources",
 ]
 
@@ -289,6 +290,15 @@ def check_spans(orbits: Sequence[Any], start: datetime, stop: datetime) -> None:
                 "times inside it or give a source that covers them")
 
 
+def check_times(orbits: Sequence[Any], jd: np.ndarray, fr: np.ndarray) -> None:
+    """:func:`check_spans` for the earliest and latest of two-part UTC Julian dates."""
+    if not any(getattr(o, "span", None) is not None for o in orbits) or np.size(jd) == 0:
+        return
+    days = (np.asarray(jd, dtype=np.float64) - _J2000) + np.asarray(fr, dtype=np.float64)
+    lo, hi = int(np.argmin(days)), int(np.argmax(days))
+    check_spans(orbits, _datetime_of(jd[lo], fr[lo]), _datetime_of(jd[hi], fr[hi]))
+
+
 def _datetime_of(jd: float, fr: float) -> datetime:
     days = (jd - _J2000) + fr
     return datetime(2000, 1, 1, 12, tzinfo=UTC) + timedelta(microseconds=round(days * 864e8))
@@ -318,10 +328,8 @@ def evaluate(orbits: Sequence[Any], jd: np.ndarray, fr: np.ndarray, *, check: bo
     jd = np.asarray(jd, dtype=np.float64)
     fr = np.asarray(fr, dtype=np.float64)
     n_s, n_t = len(orbits), jd.size
-    if check and n_t:
-        days = (jd - _J2000) + fr
-        lo, hi = int(np.argmin(days)), int(np.argmax(days))
-        check_spans(orbits, _datetime_of(jd[lo], fr[lo]), _datetime_of(jd[hi], fr[hi]))
+    if check:
+        check_times(orbits, jd, fr)
     # grouped by the batch function itself, so subclasses that share it (TLE and OMM
     # element sets) go through one call
     groups: dict[Any, list[int]] = {}
