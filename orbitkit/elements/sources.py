@@ -140,8 +140,10 @@ class ElementResolution:
             notes.append(f"{others} {how} {kept.name} ({kept.norad_id}){why}: shown once, "
                          f"as {kept.norad_id}")
         keep = [i for i in range(len(self.sets)) if i not in dropped]
+        kept_ids = {self.sets[i].norad_id for i in keep}
         merged = replace(self, sets=[self.sets[i] for i in keep],
-                         members=[self.members[i] for i in keep])
+                         members=[self.members[i] for i in keep],
+                         switches=[sw for sw in self.switches if sw.norad_id in kept_ids])
         return merged, notes
 
     def sources_summary(self) -> dict[str, Any]:
