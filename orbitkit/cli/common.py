@@ -8,13 +8,20 @@ import io
 import json
 import math
 import sys
+import warnings
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from orbitkit.errors import UserError
-from orbitkit.timeutil import parse_utc
+from orbitkit.timeutil import (
+    TIME_RANGE_END,
+    TIME_RANGE_FIRST,
+    TIME_RANGE_TEXT,
+    TimeRoundingWarning,
+    parse_utc,
+)
 
 
 def warn(message: str) -> None:
@@ -32,11 +39,38 @@ def time_arg(what: str):
 
     def parse(text: str) -> datetime:
         try:
-            return parse_utc(text, what=what)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", TimeRoundingWarning)
+                value = parse_utc(text, what=what)
         except UserError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
+        for note in caught:
+            info(str(note.message))
+        return value
 
     parse.__name__ = "time"
+    return parse
+
+
+#: Longest span (s) any time range can have: the whole range orbitkit represents.
+_RANGE_S = (TIME_RANGE_END - TIME_RANGE_FIRST).total_seconds()
+
+
+def span_arg(what: str, unit_s: float, unit: str):
+    """An argparse ``type=`` for a span length (``--days``, ``--hours``): a positive number,
+    no longer than the whole supported time range, so that start + span never overflows
+    (a span ending beyond the range is then refused where the end time is built)."""
+    number = positive_float(what)
+
+    def parse(text: str) -> float:
+        value = number(text)
+        if value * unit_s > _RANGE_S:
+            raise argparse.ArgumentTypeError(
+                f"{what}: {text} {unit} is longer than the whole time range orbitkit "
+                f"represents, {TIME_RANGE_TEXT}")
+        return value
+
+    parse.__name__ = "number"
     return parse
 
 

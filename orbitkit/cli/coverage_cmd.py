@@ -29,6 +29,7 @@ from orbitkit.cli.common import (
     info,
     picture_path,
     positive_float,
+    span_arg,
     time_arg,
     warn,
 )
@@ -68,7 +69,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="grid spacing in degrees (default 2)")
     parser.add_argument("--start", type=time_arg("--start"), default=None, metavar="T",
                         help="first epoch, ISO 8601 UTC (default now)")
-    parser.add_argument("--hours", type=positive_float("--hours"), default=24.0, metavar="H",
+    parser.add_argument("--hours", type=span_arg("--hours", 3600.0, "hours"),
+                        default=24.0, metavar="H",
                         help="length of the span in hours (default 24)")
     parser.add_argument("--step-min", dest="step_min", type=positive_float("--step-min"),
                         default=10.0, metavar="M", help="time step in minutes (default 10)")

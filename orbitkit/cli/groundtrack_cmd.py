@@ -13,7 +13,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from orbitkit.cli.common import add_elements_options, info, positive_float, time_arg, warn
+from orbitkit.cli.common import (
+    add_elements_options,
+    info,
+    positive_float,
+    span_arg,
+    time_arg,
+    warn,
+)
 from orbitkit.errors import UserError
 
 #: Picture formats (matplotlib) and data formats (orbitkit.export) ``--out`` accepts.
@@ -41,7 +48,7 @@ def register(subparsers: Any) -> None:
                         help="system key, name, NORAD number or COSPAR id (e.g. 48274, tiangong)")
     parser.add_argument("--start", type=time_arg("--start"), default=None,
                         help="start time, ISO 8601 UTC (default now)")
-    parser.add_argument("--hours", type=positive_float("--hours"), default=3.0,
+    parser.add_argument("--hours", type=span_arg("--hours", 3600.0, "hours"), default=3.0,
                         help="span in hours (default 3, about two LEO orbits)")
     parser.add_argument("--step-s", dest="step_s", type=positive_float("--step-s"),
                         default=30.0, help="sampling step in seconds (default 30)")

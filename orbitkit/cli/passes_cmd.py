@@ -26,7 +26,7 @@ from orbitkit.cli.common import (
     emit_table,
     info,
     picture_path,
-    positive_float,
+    span_arg,
     time_arg,
     warn,
 )
@@ -56,7 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="site key (see 'orbitkit sites') or LAT,LON[,ALT_M]; repeatable")
     parser.add_argument("--start", type=time_arg("--start"), default=None, metavar="T",
                         help="start of the window, ISO 8601 UTC (default now)")
-    parser.add_argument("--days", type=positive_float("--days"), default=1.0, metavar="D",
+    parser.add_argument("--days", type=span_arg("--days", 86400.0, "days"),
+                        default=1.0, metavar="D",
                         help="length of the window in days (default 1)")
     parser.add_argument("--min-elevation-deg", dest="min_elevation_deg", type=float,
                         default=0.0, metavar="E",

@@ -1,0 +1,150 @@
+"""The edges of issue 14: what comes in (times, element files from pipes and gzip, station
+heights) and what goes out (``--out`` paths, a console that cannot print UTF-8).
+
+Every case here gave a wrong answer, a false message or an "internal error" before the fix;
+each user error must now exit 2 with one line naming the input, as the CLI contract says
+(tests/test_cli_contract.py).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from orbitkit.cli import main
+from orbitkit.errors import TimeInputError
+from orbitkit.timeutil import parse_utc, time_grid, to_datetime64, to_julian
+
+# the installed command, run as its own process
+ORBITKIT = [sys.executable, "-c", "import sys; from orbitkit.cli import main; sys.exit(main())"]
+T0 = "2026-02-24T06:00:00Z"
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    try:
+        status = main(list(argv))
+    except SystemExit as exc:  # argparse's own usage errors
+        status = exc.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_user_error(status: int, out: str, err: str, *needles: str) -> None:
+    """The CLI contract: exit 2, nothing on stdout, a short message, no traceback."""
+    assert status == 2, err
+    assert out == ""
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert len(err.splitlines()) <= 12, err
+    for needle in needles:
+        assert needle.lower() in err.lower(), err
+
+
+@pytest.fixture(scope="module")
+def tianhe_file(tmp_path_factory, active_2026) -> Path:
+    """CSS Tianhe (48274) and BeiDou-3 M1 (43001) out of the 2026-02-24 snapshot."""
+    lines = Path(active_2026).read_text().splitlines()
+    keep = []
+    for i in range(len(lines) - 2):
+        if lines[i + 1][:8] in ("1 48274U", "1 43001U") and lines[i + 2].startswith("2 "):
+            keep += lines[i:i + 3]
+    path = tmp_path_factory.mktemp("tle") / "tianhe.tle"
+    path.write_text("\n".join(keep) + "\n")
+    return path
+
+
+# ----------------------------------------------------------------------- 3. time range
+
+# What numpy's datetime64[ns] holds is 1677-09-21 .. 2262-04-11; past it numpy wraps
+# silently (2263 became 1678). orbitkit's range is the whole years inside it.
+RANGE_TEXT = "1678-01-01"
+
+
+@pytest.mark.parametrize("value", [
+    "2263-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2262-04-12T00:00:00Z",
+    "1677-01-01T00:00:00Z", "1000-01-01", datetime(2300, 1, 1, tzinfo=UTC),
+    np.datetime64("2300-01-01T00:00:00"), np.datetime64("1600-01-01", "D"),
+])
+def test_times_outside_the_range_are_refused_with_the_range(value):
+    with pytest.raises(TimeInputError, match="1678-01-01.*2261-12-31"):
+        to_datetime64(value, what="start")
+    with pytest.raises(TimeInputError, match="1678-01-01.*2261-12-31"):
+        parse_utc(value, what="start")
+
+
+def test_datetime64_arrays_and_sequences_outside_the_range_never_wrap():
+    # numpy casts 2300-01-01 (days) to nanoseconds as a date in 1715: no error, wrong time
+    wrapped = np.array(["2026-01-01", "2300-01-01"], dtype="datetime64[D]")
+    assert wrapped.astype("datetime64[ns]")[1] < wrapped[0]  # the trap itself
+    with pytest.raises(TimeInputError, match="index 1"):
+        to_datetime64(wrapped, what="times")
+    with pytest.raises(TimeInputError, match="2261-12-31"):
+        to_julian([datetime(2026, 1, 1, tzinfo=UTC), datetime(2400, 1, 1, tzinfo=UTC)])
+
+
+def test_the_range_ends_are_accepted_and_exact():
+    first = to_datetime64("1678-01-01T00:00:00Z")
+    last = to_datetime64("2261-12-31T23:59:59.999999Z")
+    assert str(first[0]) == "1678-01-01T00:00:00.000000000"
+    assert str(last[0]) == "2261-12-31T23:59:59.999999000"
+    grid = time_grid("2261-12-31T23:00:00Z", "2261-12-31T23:59:00Z", 60)
+    assert grid.size == 60 and str(grid[-1]) == "2261-12-31T23:59:00.000000000"
+
+
+@pytest.mark.parametrize(("verb", "argv"), [
+    ("passes", ["passes", "48274", "--station", "beijing", "--start", "2263-01-01T00:00:00Z"]),
+    ("ephemeris", ["ephemeris", "48274", "--start", "2263-01-01T00:00:00Z",
+                   "--stop", "2263-01-01T01:00:00Z", "--step-s", "60"]),
+    ("ephemeris-9999", ["ephemeris", "48274", "--start", "9999-12-31T23:59:59Z",
+                        "--stop", "9999-12-31T23:59:59Z", "--step-s", "60"]),
+    ("skyplot", ["skyplot", "48274", "--station", "beijing", "--time", "2263-01-01T00:00:00Z"]),
+    ("groundtrack", ["groundtrack", "48274", "--start", "2263-01-01T00:00:00Z",
+                     "--out", "x.png"]),
+    ("coverage", ["coverage", "beidou-3", "--start", "2263-01-01T00:00:00Z", "--hours", "1"]),
+    ("elements-at", ["elements", "48274", "--at", "2263-01-01T00:00:00Z"]),
+    # a start inside the range whose span runs out of it
+    ("passes-span", ["passes", "48274", "--station", "beijing",
+                     "--start", "2261-12-01T00:00:00Z", "--days", "60"]),
+    ("passes-huge-span", ["passes", "48274", "--station", "beijing", "--days", "1e7"]),
+    ("skyplot-span", ["skyplot", "48274", "--station", "beijing",
+                      "--time", "2261-12-31T23:00:00Z", "--hours", "2"]),
+    ("groundtrack-huge-span", ["groundtrack", "48274", "--hours", "1e12", "--out", "x.png"]),
+])
+def test_every_verb_refuses_times_outside_the_range(verb, argv, tianhe_file, capsys, tmp_path,
+                                                   monkeypatch):
+    """Issue 14 item 4: 2263 used to list wrapped passes with exit 0, and ephemeris,
+    skyplot, groundtrack ended in 'internal error: OverflowError'."""
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run_cli(capsys, *argv, "--elements", str(tianhe_file))
+    assert_user_error(status, out, err, RANGE_TEXT, "2261-12-31")
+
+
+def test_sub_microsecond_fractions_are_rounded_with_a_note(capsys):
+    """datetime.fromisoformat truncates '.9999999' to .999999 without a word."""
+    with pytest.warns(UserWarning, match="rounded to the microsecond"):
+        t = parse_utc("2026-05-01T00:00:00.9999996Z")
+    assert t == datetime(2026, 5, 1, 0, 0, 1, tzinfo=UTC)
+    with pytest.warns(UserWarning, match="rounded"):
+        assert parse_utc("2026-05-01T00:00:00.123456789+08:00") == \
+            datetime(2026, 4, 30, 16, 0, 0, 123457, tzinfo=UTC)
+    with pytest.warns(UserWarning, match="rounded"):
+        assert parse_utc("2026-05-01T00:00:00,1234564Z").microsecond == 123456
+    with pytest.warns(UserWarning, match="rounded"):  # a carry through midnight
+        assert parse_utc("2026-12-31T23:59:59.99999999Z") == datetime(2027, 1, 1, tzinfo=UTC)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # six digits or fewer: no note
+        assert parse_utc("2026-05-01T00:00:00.123456Z").microsecond == 123456
+
+
+def test_cli_says_a_time_was_rounded(capsys, tianhe_file):
+    status, out, err = run_cli(
+        capsys, "elements", "48274", "--at", "2026-02-24T00:00:00.0000004Z",
+        "--elements", str(tianhe_file), "--format", "json")
+    assert status == 0, err
+    assert "--at" in err and "rounded to the microsecond" in err
+    assert len([line for line in err.splitlines() if "rounded" in line]) == 1
