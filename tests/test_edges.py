@@ -148,3 +148,92 @@ def test_cli_says_a_time_was_rounded(capsys, tianhe_file):
     assert status == 0, err
     assert "--at" in err and "rounded to the microsecond" in err
     assert len([line for line in err.splitlines() if "rounded" in line]) == 1
+
+
+# ----------------------------------------------------------------------- 4. outputs
+
+# Every option that names a file to write, with a verb line that otherwise works offline.
+OUTPUT_CASES = [
+    ("passes", ["passes", "48274", "--station", "beijing", "--start", T0, "--out"]),
+    ("skyplot", ["skyplot", "48274", "--station", "beijing", "--time", T0, "--out"]),
+    ("coverage", ["coverage", "beidou-3", "--start", T0, "--hours", "1", "--out"]),
+    ("groundtrack", ["groundtrack", "48274", "--start", T0, "--hours", "1", "--out"]),
+    ("groundtrack-geojson", ["groundtrack", "48274", "--start", T0, "--hours", "1", "--out"]),
+    ("mission-out", ["mission", "tianwen-1", "--out"]),
+    ("mission-porkchop", ["mission", "tianwen-1", "--porkchop"]),
+    ("mission-mars-orbits", ["mission", "tianwen-1", "--mars-orbits"]),
+]
+
+
+def _suffix(case: str) -> str:
+    return ".geojson" if case.endswith("geojson") else ".png"
+
+
+@pytest.mark.parametrize(("case", "argv"), OUTPUT_CASES, ids=[c[0] for c in OUTPUT_CASES])
+@pytest.mark.parametrize("where", ["proc", "folder"])
+def test_an_unwritable_out_is_a_user_error_before_the_work(case, argv, where, tianhe_file,
+                                                          capsys, tmp_path, monkeypatch):
+    """Issue 14 item 5: '--out /proc/x.png' was 'internal error: FileNotFoundError ... This
+    is a bug' (exit 1) after all the computing; a folder named x.png an IsADirectoryError."""
+    monkeypatch.chdir(tmp_path)
+    name = "x" + _suffix(case)
+    if where == "proc":
+        target, reason = f"/proc/{name}", "cannot"
+    else:
+        (tmp_path / name).mkdir()
+        target, reason = name, "folder"
+    import orbitkit.propagation as propagation
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the output path must be checked before any work")
+
+    monkeypatch.setattr(propagation, "propagate", no_work)
+    elements = [] if argv[0] == "mission" else ["--elements", str(tianhe_file)]
+    status, out, err = run_cli(capsys, *argv, target, *elements)
+    assert_user_error(status, out, err, target, reason)
+
+
+def test_coverage_site_figure_path_is_checked_too(capsys, tmp_path, monkeypatch, tianhe_file):
+    """--site with --out also writes map-site.png beside the map: checked before the work."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "map-site.png").mkdir()
+    status, out, err = run_cli(capsys, "coverage", "beidou-3", "--start", T0, "--hours", "1",
+                               "--site", "beijing", "--out", "map.png",
+                               "--elements", str(tianhe_file))
+    assert_user_error(status, out, err, "map-site.png", "folder")
+
+
+def test_a_write_that_fails_after_the_work_names_the_path_and_reason(capsys, tmp_path,
+                                                                      monkeypatch, tianhe_file):
+    """A full disk (or a folder removed meanwhile) while the figure is saved: a user error
+    naming the file and the system's reason, exit 2, not 'this is a bug'."""
+    import orbitkit.plots.timeline as timeline
+
+    def disk_full(result, out, **kwargs):
+        raise OSError(28, "No space left on device", str(out))
+
+    monkeypatch.setattr(timeline, "plot_timeline", disk_full)
+    out_path = tmp_path / "t.png"
+    status, out, err = run_cli(capsys, "passes", "48274", "--station", "beijing",
+                               "--start", T0, "--out", str(out_path), "--format", "json",
+                               "--elements", str(tianhe_file))
+    assert status == 2, err
+    assert "internal error" not in err and "Traceback" not in err
+    assert str(out_path) in err and "No space left on device" in err
+
+
+def test_check_writable_leaves_nothing_behind(tmp_path):
+    from orbitkit.cli.common import check_writable
+    from orbitkit.errors import UserError
+
+    assert check_writable(tmp_path / "a.png", "--out") == tmp_path / "a.png"
+    assert list(tmp_path.iterdir()) == []  # the probe file is gone
+    existing = tmp_path / "b.csv"
+    existing.write_text("keep me")
+    check_writable(existing, "--out")
+    assert existing.read_text() == "keep me"
+    assert check_writable(tmp_path, "--cdm-dir", folder=True) == tmp_path
+    with pytest.raises(UserError, match="does not exist"):
+        check_writable(tmp_path / "nope" / "a.png", "--out")
+    with pytest.raises(UserError, match="not a folder"):
+        check_writable(existing, "--cdm-dir", folder=True)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
 import math
+import os
 import sys
+import tempfile
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -95,17 +98,90 @@ PICTURE_SUFFIXES = (".png", ".svg", ".pdf", ".jpg", ".jpeg")
 
 
 def picture_path(path: str | None, option: str, what: str = "the figure") -> Path | None:
-    """Check a figure's output path before any work is done: a picture suffix, an existing
-    folder. ``None`` passes through (no figure asked for)."""
+    """Check a figure's output path before any work is done: a picture suffix, and a file
+    that can be written there (:func:`check_writable`). ``None`` passes through (no figure
+    asked for)."""
     if path is None:
         return None
     out = Path(path)
     if out.suffix.lower() not in PICTURE_SUFFIXES:
         raise UserError(f"{option} {path}: {what} is a picture; use "
                         f"{', '.join(PICTURE_SUFFIXES[:3])} (or .jpg)")
-    if not out.parent.is_dir():
-        raise UserError(f"{option} {path}: folder {out.parent} does not exist")
+    return check_writable(out, option)
+
+
+def check_writable(path: str | os.PathLike[str], option: str, *, folder: bool = False) -> Path:
+    """Check, before any work, that an output can be written at ``path``.
+
+    For every option that names an output (``--out``, ``--porkchop``, a folder of files
+    such as ``--cdm-dir`` with ``folder=True``): the work may take minutes, and a path that
+    cannot be written must fail first, as a user error naming the path and the reason.
+
+    A file: its folder must exist, the path must not be a folder, and a probe file is
+    created in that folder and removed at once (the only test that is true on every
+    system: permissions, read-only mounts, ``/proc``, full quotas of inodes); an existing
+    file is opened for appending, which changes nothing in it. A folder (``folder=True``):
+    it must exist and take the same probe. Nothing is left behind either way.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path`` as a ``Path``.
+
+    Raises
+    ------
+    orbitkit.errors.UserError
+        Naming ``option``, the path and what is wrong (exit status 2 on the command line).
+    """
+    out = Path(path)
+    if folder:
+        if not out.is_dir():
+            what = "is not a folder" if out.exists() else "does not exist"
+            raise UserError(f"{option} {path}: {what}; create the folder first")
+        _probe(out, option, path)
+        return out
+    if out.is_dir():
+        raise UserError(f"{option} {path}: is a folder; give a file name (e.g. "
+                        f"{out / ('out' + (out.suffix or '.png'))})")
+    parent = out.parent
+    if not parent.is_dir():
+        what = "is not a folder" if parent.exists() else "does not exist"
+        raise UserError(f"{option} {path}: folder {parent} {what}")
+    if out.exists():
+        try:
+            with open(out, "ab"):
+                pass
+        except OSError as exc:
+            raise UserError(f"{option} {path}: cannot write this file "
+                            f"({exc.strerror or exc})") from None
+        return out
+    _probe(parent, option, path)
     return out
+
+
+def _probe(folder: Path, option: str, path: Any) -> None:
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".orbitkit-write-check-")
+    except OSError as exc:
+        raise UserError(f"{option} {path}: cannot write in folder {folder} "
+                        f"({exc.strerror or exc})") from None
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
+
+
+@contextlib.contextmanager
+def writing(path: str | os.PathLike[str], option: str) -> Iterator[None]:
+    """Turn a failure to write ``path`` (disk full, folder removed meanwhile, ...) into a
+    user error naming the option, the path and the system's reason, instead of an internal
+    error: wrap each call that writes an output file the user named."""
+    try:
+        yield
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise UserError(f"{option} {path}: could not be written "
+                        f"({exc.strerror or exc})") from None
 
 
 def add_elements_options(parser: argparse.ArgumentParser) -> None:

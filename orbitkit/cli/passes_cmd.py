@@ -29,6 +29,7 @@ from orbitkit.cli.common import (
     span_arg,
     time_arg,
     warn,
+    writing,
 )
 from orbitkit.errors import UserError
 
@@ -157,7 +158,8 @@ def run(args: argparse.Namespace) -> int:
     if out is not None:
         from orbitkit.plots.timeline import plot_timeline
 
-        plot_timeline(result, out)
+        with writing(out, "--out"):
+            plot_timeline(result, out)
         info(f"wrote {out}")
     return 0
 

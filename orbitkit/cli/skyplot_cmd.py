@@ -23,6 +23,7 @@ from orbitkit.cli.common import (
     positive_float,
     span_arg,
     time_arg,
+    writing,
 )
 from orbitkit.errors import UserError
 
@@ -112,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
     if out is not None:
         from orbitkit.plots.skyplot import plot_sky
 
-        plot_sky(view, out, min_elevation_deg=args.min_elevation_deg)
+        with writing(out, "--out"):
+            plot_sky(view, out, min_elevation_deg=args.min_elevation_deg)
         info(f"wrote {out}")
     return 0
