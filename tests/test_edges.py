@@ -8,6 +8,9 @@ each user error must now exit 2 with one line naming the input, as the CLI contr
 
 from __future__ import annotations
 
+import gzip
+import os
+import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -237,3 +240,103 @@ def test_check_writable_leaves_nothing_behind(tmp_path):
         check_writable(tmp_path / "nope" / "a.png", "--out")
     with pytest.raises(UserError, match="not a folder"):
         check_writable(existing, "--cdm-dir", folder=True)
+
+
+# ----------------------------------------------------------------------- 5. inputs
+
+
+def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ORBITKIT_OFFLINE": "1"}
+    return subprocess.run([*ORBITKIT, *args], capture_output=True, timeout=120, env=env,
+                          **kwargs)
+
+
+def _elements_json(proc: subprocess.CompletedProcess) -> dict:
+    import json
+
+    assert proc.returncode == 0, proc.stderr.decode()
+    return {r["norad_id"]: r for r in json.loads(proc.stdout)}
+
+
+ELEMENTS_ARGS = ["elements", "48274", "--at", T0, "--format", "json"]
+
+
+def test_elements_dash_reads_standard_input(tianhe_file):
+    """Issue 14 item 6: '-' was 'element file - does not exist'."""
+    proc = _run([*ELEMENTS_ARGS, "--elements", "-"], input=tianhe_file.read_bytes())
+    record = _elements_json(proc)[48274]
+    assert record["source"] == "file" and "<stdin>" in str(record)
+
+
+def test_dev_stdin_and_gzip_through_a_pipe(tianhe_file):
+    """/dev/stdin is a pipe, not a regular file; it carries gzip data here."""
+    proc = _run([*ELEMENTS_ARGS, "--elements", "/dev/stdin"],
+                input=gzip.compress(tianhe_file.read_bytes()))
+    assert 48274 in _elements_json(proc)
+
+
+def test_process_substitution_is_read(tianhe_file):
+    """``--elements <(zcat x.tle.gz)`` hands orbitkit /dev/fd/63, a pipe."""
+    bash = "/bin/bash"
+    if not os.path.exists(bash):
+        pytest.skip("bash is needed for process substitution")
+    packed = tianhe_file.with_suffix(".tle.gz")
+    packed.write_bytes(gzip.compress(tianhe_file.read_bytes()))
+    cmd = " ".join([*(f"'{a}'" for a in ORBITKIT), *ELEMENTS_ARGS,
+                    "--elements", f"<(gzip -dc '{packed}')"])
+    proc = subprocess.run([bash, "-c", cmd], capture_output=True, timeout=120,
+                          env={**os.environ, "ORBITKIT_OFFLINE": "1"})
+    assert 48274 in _elements_json(proc)
+
+
+def test_gzip_files_are_read_by_their_magic_not_their_name(tianhe_file, tmp_path, capsys):
+    """'is gzip-compressed; decompress it first' was the answer to every .gz file."""
+    data = gzip.compress(tianhe_file.read_bytes())
+    for name in ("active.tle.gz", "active.txt"):  # the second hides its gzip in the name
+        path = tmp_path / name
+        path.write_bytes(data)
+        status, out, err = run_cli(capsys, *ELEMENTS_ARGS, "--elements", str(path))
+        assert status == 0, err
+        assert '"norad_id": 48274' in out
+
+
+def test_damaged_gzip_and_gzip_bombs_are_refused(tianhe_file, tmp_path, capsys, monkeypatch):
+    cut = tmp_path / "cut.tle.gz"
+    cut.write_bytes(gzip.compress(tianhe_file.read_bytes())[:40])
+    status, out, err = run_cli(capsys, *ELEMENTS_ARGS, "--elements", str(cut))
+    assert_user_error(status, out, err, str(cut), "damaged gzip")
+    import orbitkit.elements.files as files
+
+    monkeypatch.setattr(files, "MAX_INPUT_BYTES", 10_000)
+    bomb = tmp_path / "bomb.tle.gz"
+    bomb.write_bytes(gzip.compress(b"\n" * 1_000_000))  # 1 MB of newlines in 1 KB
+    status, out, err = run_cli(capsys, *ELEMENTS_ARGS, "--elements", str(bomb))
+    assert_user_error(status, out, err, str(bomb), "decompresses to more than")
+
+
+def test_missing_file_messages_are_true(tmp_path, capsys, tianhe_file):
+    link = tmp_path / "today.tle"
+    link.symlink_to(tmp_path / "gone.tle")
+    status, out, err = run_cli(capsys, *ELEMENTS_ARGS, "--elements", str(link))
+    assert_user_error(status, out, err, str(link), "symbolic link", "gone.tle")
+    status, out, err = run_cli(capsys, *ELEMENTS_ARGS, "--elements", str(tmp_path / "no.tle"))
+    assert_user_error(status, out, err, "no.tle", "does not exist")
+    status, out, err = run_cli(capsys, *ELEMENTS_ARGS, "--elements", str(tmp_path))
+    assert_user_error(status, out, err, "is a folder")
+
+
+def test_open_text_is_the_public_helper_for_other_readers(tianhe_file, tmp_path, monkeypatch):
+    """RINEX/SP3/OEM readers reuse it: '-', pipes, gzip; their own error class."""
+    import io
+
+    from orbitkit.elements.files import open_text
+    from orbitkit.errors import ElementFileError
+
+    packed = tmp_path / "x.sp3.gz"
+    packed.write_bytes(gzip.compress("ÿ utf-8 text\n".encode()))
+    assert open_text(packed) == "ÿ utf-8 text\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"from stdin\n")))
+    assert open_text("-") == "from stdin\n"
+    assert open_text("-") == "from stdin\n"  # read once, kept: a second reader sees it too
+    with pytest.raises(ElementFileError, match="does not exist"):
+        open_text(tmp_path / "none.sp3", what="SP3 file", error=ElementFileError)

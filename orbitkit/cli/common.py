@@ -191,7 +191,8 @@ def add_elements_options(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         action="append",
         default=[],
-        help="element file (TLE, 3LE, OMM JSON/CSV/XML/KVN); repeatable; tried before the cache",
+        help="element file (TLE, 3LE, OMM JSON/CSV/XML/KVN; gzip too; - for standard input); "
+        "repeatable; tried before the cache",
     )
     parser.add_argument(
         "--offline",
