@@ -340,3 +340,66 @@ def test_open_text_is_the_public_helper_for_other_readers(tianhe_file, tmp_path,
     assert open_text("-") == "from stdin\n"  # read once, kept: a second reader sees it too
     with pytest.raises(ElementFileError, match="does not exist"):
         open_text(tmp_path / "none.sp3", what="SP3 file", error=ElementFileError)
+
+
+# ----------------------------------------------------------------------- 6. stations
+
+
+@pytest.mark.parametrize("height", ["nan", "inf", "-inf", "-7000000", "-501", "100001"])
+def test_station_heights_must_be_finite_and_within_range(height):
+    """Issue 14 item 7: 'nan' made passes and skyplot print [] with exit 0; -7,000,000 m
+    (inside the Earth) was accepted."""
+    from orbitkit.errors import SiteError
+    from orbitkit.sites import parse_site
+
+    with pytest.raises(SiteError, match=r"-500 .*100,000 m"):
+        parse_site(f"39.9,116.4,{height}")
+
+
+def test_heights_at_the_range_ends_are_accepted():
+    from orbitkit.sites import Site, parse_site
+
+    assert parse_site("31.5,35.5,-430").alt_m == -430.0  # the Dead Sea shore
+    assert parse_site("27.99,86.93,8849").alt_m == 8849.0  # Everest
+    assert parse_site("0,0,100000").alt_m == 100000.0
+    from orbitkit.errors import SiteError
+
+    with pytest.raises(SiteError, match="height"):
+        Site(key="x", name="x", lat_deg=0.0, lon_deg=0.0, alt_m=float("nan"))
+
+
+@pytest.mark.parametrize("argv", [
+    ["passes", "48274", "--start", T0, "--format", "json", "--station"],
+    ["skyplot", "48274", "--time", T0, "--format", "json", "--station"],
+    ["groundtrack", "48274", "--start", T0, "--hours", "1", "--out", "x.png", "--station"],
+    ["coverage", "beidou-3", "--start", T0, "--hours", "1", "--format", "json", "--site"],
+], ids=["passes", "skyplot", "groundtrack", "coverage-site"])
+def test_cli_refuses_bad_heights_before_the_work(argv, capsys, tianhe_file, tmp_path,
+                                                 monkeypatch):
+    """coverage --site ...,nan --format json was 'internal error: ... not JSON compliant'."""
+    monkeypatch.chdir(tmp_path)
+    import orbitkit.propagation as propagation
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the station must be checked before any work")
+
+    monkeypatch.setattr(propagation, "propagate", no_work)
+    status, out, err = run_cli(capsys, *argv, "39.9,116.4,nan", "--elements", str(tianhe_file))
+    assert_user_error(status, out, err, "39.9,116.4,nan", "height")
+
+
+@pytest.mark.parametrize(("value", "needle"), [
+    ("nan", "finite"), ("-7e6", "-500"), ('"50 m"', "number"),
+])
+def test_sites_files_name_a_bad_height(value, needle, tmp_path, monkeypatch):
+    from orbitkit.errors import CatalogError
+    from orbitkit.sites import load_sites
+
+    (tmp_path / "sites.toml").write_text(
+        '[sources]\nMINE = "my survey"\n\n[[sites]]\nkey = "my-dish"\nname = "My dish"\n'
+        f'lat_deg = 30.0\nlon_deg = 110.0\nalt_m = {value}\nkind = "ttc"\nsource = "MINE"\n')
+    monkeypatch.setenv("ORBITKIT_CATALOG_PATH", str(tmp_path))
+    with pytest.raises(CatalogError, match="my-dish") as info:
+        load_sites()
+    assert "alt_m" in str(info.value) and needle in str(info.value)
+    assert str(tmp_path / "sites.toml") in str(info.value)

@@ -197,7 +197,10 @@ def run(args: argparse.Namespace) -> int:
     if not math.isfinite(args.mask_deg) or not (-10.0 <= args.mask_deg < 90.0):
         raise UserError(f"--mask-deg {args.mask_deg:g}: must be at least -10 and below 90 "
                         "degrees")
-    # the map's path (and the site figure's beside it) is checked before the work
+    # the site, the map's path (and the site figure's beside it) are checked before the work
+    from orbitkit.sites import parse_site
+
+    site = parse_site(args.site) if args.site else None
     out_path = picture_path(args.out, "--out", "the coverage map")
     site_path = None
     if out_path is not None and args.site:
@@ -257,10 +260,7 @@ def run(args: argparse.Namespace) -> int:
     if args.by_class:
         extra["by_class"] = _by_class(args, cov, r_itrs, ok, times, grid, members, result)
     site_series = None
-    if args.site:
-        from orbitkit.sites import parse_site
-
-        site = parse_site(args.site)
+    if site is not None:
         site_series = cov.site_series(
             r_itrs, times, site.lat_deg, site.lon_deg, site.alt_km, mask_deg=args.mask_deg,
             ok=ok, groups=group_arr, name=site.name, label=label)
