@@ -403,3 +403,65 @@ def test_sites_files_name_a_bad_height(value, needle, tmp_path, monkeypatch):
         load_sites()
     assert "alt_m" in str(info.value) and needle in str(info.value)
     assert str(tmp_path / "sites.toml") in str(info.value)
+
+
+# ----------------------------------------------------------------------- 7. encoding
+
+
+def _cp1252(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
+    """A console that cannot encode UTF-8: Windows with output redirected."""
+    env = {**os.environ, "ORBITKIT_OFFLINE": "1", "PYTHONIOENCODING": "cp1252",
+           "ORBITKIT_CACHE_DIR": str(tmp_path / "cache")}
+    return subprocess.run([*ORBITKIT, *args], capture_output=True, timeout=120, env=env,
+                          cwd=tmp_path)
+
+
+def _assert_degraded(proc: subprocess.CompletedProcess) -> str:
+    err = proc.stderr.decode("cp1252")
+    assert proc.returncode == 0, err
+    assert "internal error" not in err
+    notes = [line for line in err.splitlines() if "cannot show some characters" in line]
+    assert len(notes) == 1, err
+    assert "cp1252" in notes[0]
+    return proc.stdout.decode("cp1252")
+
+
+def test_catalog_list_on_a_cp1252_console(tmp_path):
+    """Issue 14 item 8: 'internal error: UnicodeEncodeError'."""
+    out = _assert_degraded(_cp1252(["catalog", "list"], tmp_path))
+    assert "beidou-3" in out and "??" in out  # the Chinese names, replaced
+
+
+def test_mission_table_transliterates_symbols(tmp_path):
+    out = _assert_degraded(_cp1252(["mission", "tianwen-1"], tmp_path))
+    assert "departure vinf" in out and "ideal MOI dv" in out
+
+
+def test_csv_with_a_chinese_name_on_a_cp1252_console(tmp_path, tianhe_file):
+    named = tmp_path / "tianhe-zh.tle"
+    lines = tianhe_file.read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("1 48274U"))
+    named.write_text("\n".join(["天和", *lines[at:at + 2]]) + "\n", encoding="utf-8")
+    out = _assert_degraded(_cp1252(["passes", "48274", "--station", "beijing", "--start", T0,
+                                    "--format", "csv", "--elements", str(named)], tmp_path))
+    assert out.splitlines()[1].startswith("48274,??,beijing,")
+    # JSON stays lossless: escaped, read back as the name itself; no note needed
+    proc = _cp1252(["passes", "48274", "--station", "beijing", "--start", T0,
+                    "--format", "json", "--elements", str(named)], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    assert json.loads(proc.stdout)[0]["name"] == "天和"
+    # and files are UTF-8 whatever the console
+    proc = _cp1252(["groundtrack", "48274", "--start", T0, "--hours", "0.1",
+                    "--out", "track.csv", "--elements", str(named)], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "天和" in (tmp_path / "track.csv").read_text(encoding="utf-8")
+
+
+def test_catalog_json_on_a_cp1252_console_is_lossless(tmp_path):
+    import json
+
+    proc = _cp1252(["catalog", "show", "tiangong", "--format", "json"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "天" in json.dumps(json.loads(proc.stdout), ensure_ascii=False)

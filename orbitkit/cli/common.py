@@ -218,7 +218,11 @@ def add_format_option(
 # Both build the text in memory and write it at once (CSV in large pieces): with an
 # unbuffered stdout (PYTHONUNBUFFERED) row-by-row writing costs one system call per row.
 def emit_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    from orbitkit.cli.console import stdout_is_unicode
+
+    # on a console that cannot print every character, \u escapes keep the JSON lossless
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=not stdout_is_unicode(),
+                                allow_nan=False) + "\n")
 
 
 #: CSV text reaches stdout in pieces of about this many characters: one write call for a
@@ -240,8 +244,12 @@ def emit_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
 
 
 def emit_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """A plain aligned text table for terminals."""
-    text_rows = [["" if v is None else str(v) for v in row] for row in rows]
+    """A plain aligned text table for terminals (transliterated first on a console that
+    cannot print every character, so that the columns stay aligned)."""
+    from orbitkit.cli.console import printable
+
+    header = [printable(h) for h in header]
+    text_rows = [["" if v is None else printable(str(v)) for v in row] for row in rows]
     widths = [len(h) for h in header]
     for row in text_rows:
         for i, cell in enumerate(row):

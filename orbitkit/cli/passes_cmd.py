@@ -170,7 +170,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    from orbitkit.cli.console import stdout_is_unicode
+
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=not stdout_is_unicode(),
+                                allow_nan=False) + "\n")
 
 
 def _csv_text(value: Any) -> str:
