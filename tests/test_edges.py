@@ -465,3 +465,28 @@ def test_catalog_json_on_a_cp1252_console_is_lossless(tmp_path):
     proc = _cp1252(["catalog", "show", "tiangong", "--format", "json"], tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "天" in json.dumps(json.loads(proc.stdout), ensure_ascii=False)
+
+
+# ----------------------------------------------------------------------- 8. horizon files
+
+
+@pytest.mark.parametrize(("text", "line", "extra"), [
+    # the first line used to be skipped silently as a 'header': the 0 deg point was lost
+    ("0 5 ridge\n90 10\n180 5\n270 5\n", 1, "ridge"),
+    ("0 5\n90 10 12.5\n180 5\n", 2, "12.5"),
+    ("0,5\n90,10\n180;5;tree;far\n", 3, "tree far"),
+])
+def test_horizon_lines_with_extra_columns_are_named(text, line, extra):
+    from orbitkit.errors import UserError
+    from orbitkit.passes import parse_horizon
+
+    with pytest.raises(UserError, match=rf"mask\.txt, line {line}: .*extra column") as info:
+        parse_horizon(text, source="mask.txt")
+    assert repr(extra) in str(info.value)
+
+
+def test_a_real_header_line_is_still_skipped():
+    from orbitkit.passes import parse_horizon
+
+    mask = parse_horizon("azimuth elevation comment\n0 5\n180 10\n", source="mask.txt")
+    assert mask is not None
