@@ -490,3 +490,29 @@ def test_a_real_header_line_is_still_skipped():
 
     mask = parse_horizon("azimuth elevation comment\n0 5\n180 10\n", source="mask.txt")
     assert mask is not None
+
+
+def test_unreadable_standard_input_is_a_user_error(capsys, monkeypatch):
+    """pytest's captured stdin raises on read, as a closed or detached one would."""
+
+    class Closed:
+        def read(self, *args):
+            raise OSError("reading from stdin while output is captured")
+
+    monkeypatch.setattr(sys, "stdin", Closed())
+    status, out, err = run_cli(capsys, *ELEMENTS_ARGS, "--elements", "-")
+    assert_user_error(status, out, err, "standard input")
+    monkeypatch.setattr(sys, "stdin", None)
+    status, out, err = run_cli(capsys, *ELEMENTS_ARGS, "--elements", "-")
+    assert_user_error(status, out, err, "standard input", "closed")
+
+
+def test_each_standard_input_is_its_own(tianhe_file, capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(tianhe_file.read_bytes())))
+    status, out, err = run_cli(capsys, *ELEMENTS_ARGS, "--elements", "-", "--elements", "-")
+    assert status == 0 and '"norad_id": 48274' in out, err
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    status, out, err = run_cli(capsys, *ELEMENTS_ARGS, "--elements", "-")
+    assert_user_error(status, out, err, "<stdin>", "empty")

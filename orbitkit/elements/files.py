@@ -50,8 +50,11 @@ STDIN = "-"
 #: Largest input (bytes, also after decompression) any reader accepts.
 MAX_INPUT_BYTES = 512 * 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
-# Bytes already read from pipes and standard input, keyed by the pipe's (device, inode).
-_ONCE_ONLY: dict[tuple[int, int] | str, bytes] = {}
+# Bytes already read from pipes and standard input, keyed by the pipe's (device, inode), or
+# by the stream object itself when standard input has no file descriptor (kept alive in
+# _STREAMS so that its id is not reused).
+_ONCE_ONLY: dict[tuple[int, int] | tuple[str, int], bytes] = {}
+_STREAMS: list[object] = []
 
 
 def display_name(path: str | os.PathLike[str]) -> str:
@@ -205,15 +208,20 @@ def _read_stdin(what: str, error: type[UserError], max_bytes: int) -> bytes:
     if stream is None:
         raise error(f"{what} '-' means standard input, but there is none (it is closed)")
     try:
-        key: tuple[int, int] | str = _file_key(stream.fileno())
+        key: tuple[int, int] | tuple[str, int] = _file_key(stream.fileno())
     except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
-        key = "stdin"  # not backed by a file descriptor (e.g. replaced in tests)
+        key = ("stream", id(stream))  # no file descriptor (e.g. replaced in tests)
+        _STREAMS.append(stream)
     if key not in _ONCE_ONLY:
         binary = getattr(stream, "buffer", None)
-        if binary is not None:
-            _ONCE_ONLY[key] = _read_limited(binary, "<stdin>", what, error, max_bytes)
-        else:
-            _ONCE_ONLY[key] = stream.read().encode("utf-8")
+        try:
+            if binary is not None:
+                _ONCE_ONLY[key] = _read_limited(binary, "<stdin>", what, error, max_bytes)
+            else:
+                _ONCE_ONLY[key] = stream.read().encode("utf-8")
+        except (OSError, ValueError) as exc:
+            raise error(f"{what} '-' (standard input) cannot be read: "
+                        f"{getattr(exc, 'strerror', None) or exc}") from None
     return _ONCE_ONLY[key]
 
 
