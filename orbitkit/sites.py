@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import numbers
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,7 +43,7 @@ _ALT_RANGE = "-500 to 100,000 m above the WGS84 ellipsoid (the Dead Sea shore to
 
 def _alt_problem(value: object) -> str | None:
     """Why ``value`` is not a station height in metres, or ``None`` when it is one."""
-    if not isinstance(value, int | float) or isinstance(value, bool):
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
         return f"the height must be a number of metres, got {value!r}"
     if not math.isfinite(value):
         return f"the height {value} m is not a finite number; give {_ALT_RANGE}"
@@ -77,7 +78,7 @@ class Site:
     def __post_init__(self) -> None:
         for name, value, lo, hi in (("latitude", self.lat_deg, -90.0, 90.0),
                                     ("longitude", self.lon_deg, -180.0, 180.0)):
-            if not (isinstance(value, int | float) and lo <= value <= hi):
+            if not (isinstance(value, numbers.Real) and lo <= value <= hi):
                 raise SiteError(f"site {self.key!r}: {name} {value!r} is outside "
                                 f"{lo:g}..{hi:g} degrees")
         problem = _alt_problem(self.alt_m)

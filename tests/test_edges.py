@@ -362,6 +362,8 @@ def test_heights_at_the_range_ends_are_accepted():
     assert parse_site("31.5,35.5,-430").alt_m == -430.0  # the Dead Sea shore
     assert parse_site("27.99,86.93,8849").alt_m == 8849.0  # Everest
     assert parse_site("0,0,100000").alt_m == 100000.0
+    assert Site(key="x", name="x", lat_deg=np.float32(1), lon_deg=np.int64(2),
+                alt_m=np.float64(3)).alt_m == 3.0  # numpy numbers are numbers
     from orbitkit.errors import SiteError
 
     with pytest.raises(SiteError, match="height"):
