@@ -224,6 +224,15 @@ def test_a_write_that_fails_after_the_work_names_the_path_and_reason(capsys, tmp
     assert "internal error" not in err and "Traceback" not in err
     assert str(out_path) in err and "No space left on device" in err
 
+    def missing_data(result, out, **kwargs):  # not about the user's file: still a bug
+        raise FileNotFoundError(2, "No such file or directory", "/pkg/data/land.geojson")
+
+    monkeypatch.setattr(timeline, "plot_timeline", missing_data)
+    status, out, err = run_cli(capsys, "passes", "48274", "--station", "beijing",
+                               "--start", T0, "--out", str(out_path), "--format", "json",
+                               "--elements", str(tianhe_file))
+    assert status == 1 and "internal error" in err
+
 
 def test_check_writable_leaves_nothing_behind(tmp_path):
     from orbitkit.cli.common import check_writable

@@ -174,11 +174,13 @@ def _probe(folder: Path, option: str, path: Any) -> None:
 def writing(path: str | os.PathLike[str], option: str) -> Iterator[None]:
     """Turn a failure to write ``path`` (disk full, folder removed meanwhile, ...) into a
     user error naming the option, the path and the system's reason, instead of an internal
-    error: wrap each call that writes an output file the user named."""
+    error: wrap each call that writes an output file the user named. An error about another
+    file (a data file the drawing reads) is not the user's and passes through."""
     try:
         yield
     except OSError as exc:
-        if isinstance(exc, BrokenPipeError):
+        other = exc.filename is not None and os.fspath(exc.filename) != os.fspath(path)
+        if isinstance(exc, BrokenPipeError) or other:
             raise
         raise UserError(f"{option} {path}: could not be written "
                         f"({exc.strerror or exc})") from None
