@@ -148,9 +148,8 @@ def check_writable(path: str | os.PathLike[str], option: str, *, folder: bool = 
         what = "is not a folder" if parent.exists() else "does not exist"
         raise UserError(f"{option} {path}: folder {parent} {what}")
     if out.exists():
-        try:
-            with open(out, "ab"):
-                pass
+        try:  # append, never truncate; non-blocking so that a named pipe cannot hang us
+            os.close(os.open(out, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NONBLOCK", 0)))
         except OSError as exc:
             raise UserError(f"{option} {path}: cannot write this file "
                             f"({exc.strerror or exc})") from None
