@@ -195,6 +195,10 @@ def parse_horizon(text: str, *, source: str = "horizon") -> HorizonMask:
         if not line:
             continue
         parts = line.replace(",", " ").replace(";", " ").split()
+        if len(parts) > 2 and _two_numbers(parts):  # numbers first: not a header
+            raise UserError(f"{source}, line {number}: extra column(s) {' '.join(parts[2:])!r} "
+                            f"after azimuth and elevation in {raw.strip()!r}; give two numbers "
+                            "a line ('#' starts a comment)")
         try:
             values = [float(p) for p in parts]
         except ValueError:
@@ -216,6 +220,13 @@ def parse_horizon(text: str, *, source: str = "horizon") -> HorizonMask:
     if not pairs:
         raise UserError(f"{source}: no azimuth/elevation pairs found")
     return HorizonMask.from_pairs(pairs)
+
+
+def _two_numbers(parts: list[str]) -> bool:
+    try:
+        return all(map(math.isfinite, (float(parts[0]), float(parts[1]))))
+    except ValueError:
+        return False
 
 
 Mask = float | HorizonMask

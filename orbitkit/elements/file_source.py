@@ -56,12 +56,13 @@ def read_element_files(files: Sequence[str | Path]) -> tuple[ElementStore, list[
     ElementFileError
         A file is missing or holds no usable record at all (HTML page, binary, empty, ...).
     """
-    for path in files:
-        if not Path(path).is_file():
-            what = "is a folder, not a file" if Path(path).is_dir() else "does not exist"
-            raise ElementFileError(f"element file {path} {what}; give the path of a TLE, 3LE "
-                                   "or OMM file to --elements")
+    from orbitkit.elements.files import check_input
     from orbitkit.elements.parse import read_elements
+
+    for path in files:  # every file checked before any is parsed; pipes and '-' are fine
+        check_input(path, what="element file", error=ElementFileError,
+                    hint="; give the path of a TLE, 3LE or OMM file (or - for standard "
+                    "input) to --elements")
 
     store = ElementStore()
     errors: list[ElementParseError] = []
