@@ -1,0 +1,140 @@
+"""The rough edges a real-client check found in orbitkit's outputs (issue 18, item 6).
+
+Each test opens the output the way a strict client would (pandas, a JSON parser, a calendar
+reader) and failed before its fix.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+
+from orbitkit.cli import main
+
+
+def test_mission_json_mars_orbit_dates_are_one_iso_form_with_a_precision(capsys):
+    assert main(["mission", "tianwen-1", "--format", "json", "--offline"]) == 0
+    orbits = json.loads(capsys.readouterr().out)["mars_orbits"]
+    by_key = {o["key"]: o for o in orbits}
+    for o in orbits:
+        # one form, YYYY-MM-DDTHH:MM:SSZ, that datetime.fromisoformat (and pandas) read
+        assert len(o["entered_utc"]) == 20 and o["entered_utc"].endswith("Z")
+        datetime.fromisoformat(o["entered_utc"])
+    assert by_key["capture"]["entered_utc"] == "2021-02-10T00:00:00Z"
+    assert by_key["capture"]["entered_utc_precision"] == "day"
+    assert by_key["parking"]["entered_utc"] == "2021-02-23T22:29:00Z"
+    assert by_key["parking"]["entered_utc_precision"] == "minute"
+    pd = pytest.importorskip("pandas")
+    column = pd.to_datetime(pd.Series([o["entered_utc"] for o in orbits]), utc=True)
+    assert column.notna().all()
+
+
+# ----------------------------------------------------------------------------- passes
+
+START = "2026-05-01T00:00:00Z"
+
+
+@pytest.fixture(scope="module")
+def css_and_geo_file(tmp_path_factory, active_2026):
+    """Tianhe (48274) and a BeiDou GEO (43683) copied out of the 2026 snapshot."""
+    from pathlib import Path
+
+    lines = Path(active_2026).read_text().splitlines()
+    want = {"1 48274U", "1 43683U"}
+    keep = []
+    for i in range(len(lines) - 2):
+        if lines[i + 1][:8] in want and lines[i + 2].startswith("2 "):
+            keep += lines[i:i + 3]
+    path = tmp_path_factory.mktemp("tle") / "css_geo.tle"
+    path.write_text("\n".join(keep) + "\n")
+    return path
+
+
+def _run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    return out
+
+
+def _unfold(ics: str) -> list[str]:
+    return ics.replace("\r\n ", "").split("\r\n")
+
+
+def _events(ics: str) -> list[dict[str, str]]:
+    events, current = [], None
+    for line in _unfold(ics):
+        if line == "BEGIN:VEVENT":
+            current = {}
+        elif line == "END:VEVENT":
+            events.append(current)
+            current = None
+        elif current is not None and ":" in line:
+            key, value = line.split(":", 1)
+            current[key] = value
+    return events
+
+
+def test_ical_description_set_time_is_the_dtend_second(capsys, css_and_geo_file):
+    """Before: "Set:" was the set time cut to the second while DTEND was rounded up, so the
+    two differed by 1 s in nearly every event."""
+    ics = _run(capsys, "passes", "48274", "--station", "beijing", "--start", START,
+               "--days", "2", "--min-elevation-deg", "10", "--elements",
+               str(css_and_geo_file), "--format", "ics")
+    events = _events(ics)
+    assert len(events) >= 4
+    for ev in events:
+        desc = ev["DESCRIPTION"].replace("\\n", "\n").replace("\\,", ",")
+        set_line = next(line for line in desc.split("\n") if line.startswith("Set: "))
+        rise_line = next(line for line in desc.split("\n") if line.startswith("Rise: "))
+        as_stamp = set_line[5:24].replace("-", "").replace(":", "").replace(" ", "T") + "Z"
+        assert as_stamp == ev["DTEND"]
+        as_stamp = rise_line[6:25].replace("-", "").replace(":", "").replace(" ", "T") + "Z"
+        assert as_stamp == ev["DTSTART"]
+
+
+def test_geo_visibility_interval_is_an_ics_event_and_a_csv_row(capsys, css_and_geo_file):
+    """Before: ``passes`` of a BeiDou GEO gave an ics with no event and a CSV with only
+    the header."""
+    common = ["passes", "43683", "--station", "beijing", "--start", START, "--days", "1",
+              "--min-elevation-deg", "10", "--elements", str(css_and_geo_file)]
+    events = _events(_run(capsys, *common, "--format", "ics"))
+    assert len(events) == 1
+    assert events[0]["DTSTART"] == "20260501T000000Z"
+    assert events[0]["DTEND"] == "20260502T000000Z"
+    assert "visible" in events[0]["SUMMARY"]
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(_run(capsys, *common, "--format", "csv"))))
+    assert len(rows) == 1 and rows[0]["kind"] == "visibility"
+    assert float(rows[0]["min_elevation_deg"]) <= float(rows[0]["max_elevation_deg"])
+    assert rows[0]["rise_utc"] == "2026-05-01T00:00:00.000Z"
+
+
+def test_passes_json_every_record_has_a_kind(capsys, css_and_geo_file):
+    """Before: passes had no ``kind`` while visibility intervals did (two record shapes)."""
+    records = json.loads(_run(capsys, "passes", "48274,43683", "--station", "beijing",
+                              "--start", START, "--days", "1", "--elements",
+                              str(css_and_geo_file), "--format", "json"))
+    kinds = [r["kind"] for r in records]
+    assert "pass" in kinds and "visibility" in kinds
+
+
+def test_pass_and_interval_records_never_hold_negative_zero():
+    """Before: an azimuth or elevation a hair below zero was written as ``-0.0``."""
+    from datetime import UTC
+
+    from orbitkit.passes import Pass, PassSearch, VisibilityInterval, pass_records
+
+    t = datetime(2026, 5, 1, tzinfo=UTC)
+    p = Pass(1, "X", "s", t, -1e-5, t, 10.0, -2e-4, t, -0.0, 60.0, None, False, False)
+    v = VisibilityInterval(2, "G", "s", t, -1e-4, t, -3e-4, -4e-4, -1e-5, 86400.0, True,
+                           True)
+    text = json.dumps([p.to_dict(), *pass_records([p]), v.to_dict()])
+    assert "-0.0" not in text
+    search = PassSearch(start_utc=t, stop_utc=t, stations=[], min_elevation_deg=[],
+                        passes=[p])
+    assert "-0.0" not in json.dumps(search.columns())
