@@ -135,7 +135,8 @@ def test_outside_the_span_is_refused_never_extrapolated(sets):
     ("LAGRANGE", 7, 1e-7), ("HERMITE", 7, 1e-9), ("HERMITE", 5, 1e-6), ("LINEAR", 1, 10.0)])
 def test_interpolation_methods_on_circular_motion(method, degree, tol_km):
     """Exact circular motion (7000 km, LEO rate), 60 s table: each method within the error
-    its polynomial degree allows (Hermite 7 ~ 5e-11 km, Hermite 5 ~ 1e-7 km, Lagrange 7 ~ 3e-8 km, linear ~ 4 km)."""
+    its polynomial degree allows (Hermite 7 ~ 5e-11 km, Hermite 5 ~ 1e-7 km, Lagrange 7
+    ~ 3e-8 km, linear ~ 4 km)."""
     x = np.arange(0.0, 3600.0, 60.0)
     w, a = 1.1e-3, 7000.0
 
