@@ -138,3 +138,39 @@ def test_pass_and_interval_records_never_hold_negative_zero():
     search = PassSearch(start_utc=t, stop_utc=t, stations=[], min_elevation_deg=[],
                         passes=[p])
     assert "-0.0" not in json.dumps(search.columns())
+
+
+# ----------------------------------------------------------------------------- coverage CSV
+
+
+def _coverage_csv(capsys, *extra):
+    import csv
+    import io
+
+    out = _run(capsys, "coverage", "beidou-3", "--offline", "--resolution-deg", "10",
+               "--hours", "1", "--step-min", "30", "--start", "2026-05-01T00:00:00Z",
+               "--format", "csv", *extra)
+    return list(csv.DictReader(io.StringIO(out)))
+
+
+def test_coverage_csv_fractions_are_never_written_as_integers(capsys):
+    """Before: a whole ``dop_share`` / ``availability`` was written ``1`` or ``0``, so a
+    typed reader saw integers in a float column."""
+    rows = _coverage_csv(capsys)
+    for key in ("dop_share", "availability", "mean_visible", "mean_pdop"):
+        assert all("." in r[key] or "e" in r[key] or r[key] == "" for r in rows), key
+    assert any(r["availability"] == "1.0" for r in rows)
+    assert all(r["min_visible"].isdigit() for r in rows)
+
+
+def test_coverage_csv_writes_each_place_once(capsys):
+    """Before: a global 10-degree grid repeated lon -180 as lon 180 and wrote 37 rows for
+    each pole: 19 x 37 = 703 rows for 17 x 36 + 2 = 614 places."""
+    rows = _coverage_csv(capsys)
+    places = [(float(r["lat_deg"]), float(r["lon_deg"])) for r in rows]
+    assert len(places) == len(set(places)) == 17 * 36 + 2
+    assert 180.0 not in {lon for _, lon in places}
+    assert [p for p in places if abs(p[0]) == 90.0] == [(-90.0, 0.0), (90.0, 0.0)]
+    # a regional grid is untouched
+    rows = _coverage_csv(capsys, "--region", "asia-pacific")
+    assert len(rows) == 11 * 9

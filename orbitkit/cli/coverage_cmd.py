@@ -88,7 +88,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_elements_options(parser)
     add_format_option(parser, ("text", "json", "csv"), "text")
     parser.add_argument("--out", metavar="FILE", default=None,
-                        help="write the map (PNG, SVG, PDF by extension)")
+                        help="write the map (PNG, SVG, PDF by extension), or the grid as "
+                        "CF NetCDF (.nc; needs the netcdf extra)")
     parser.set_defaults(func=run)
 
 
@@ -188,8 +189,21 @@ def run(args: argparse.Namespace) -> int:
     if not math.isfinite(args.mask_deg) or not (-10.0 <= args.mask_deg < 90.0):
         raise UserError(f"--mask-deg {args.mask_deg:g}: must be at least -10 and below 90 "
                         "degrees")
-    # the map's path is checked before the work, not after it
-    picture_path(args.out, "--out", "the coverage map")
+    # the output's path is checked before the work, not after it
+    from orbitkit.export_netcdf import NETCDF_SUFFIXES
+
+    netcdf_out = bool(args.out) and Path(args.out).suffix.lower() in NETCDF_SUFFIXES
+    if netcdf_out:
+        if not Path(args.out).parent.is_dir():
+            raise UserError(f"--out {args.out}: folder {Path(args.out).parent} does not exist")
+        try:
+            import scipy  # noqa: F401
+            import xarray  # noqa: F401
+        except ImportError:
+            raise UserError(f"--out {args.out}: NetCDF needs xarray and scipy; "
+                            "pip install \"orbitkit[netcdf]\"") from None
+    else:
+        picture_path(args.out, "--out", "the coverage map")
     start = args.start or now_utc().replace(microsecond=0)
     times = _times(start, args.hours, args.step_min)
     grid = cov.make_grid(args.region, args.resolution_deg)
@@ -229,7 +243,7 @@ def run(args: argparse.Namespace) -> int:
     ok = eph.ok
     group_arr = None if groups is None else np.asarray(groups)
 
-    csv_out = args.format == "csv"
+    csv_out = args.format == "csv" or netcdf_out
     # PDOP always; the other DOPs cost about a third more kernel work, so they are computed
     # for the CSV grid and when the map shows them
     dops = cov.DOP_KINDS if csv_out else ("pdop", args.metric) if args.metric in \
@@ -254,7 +268,12 @@ def run(args: argparse.Namespace) -> int:
             ok=ok, groups=group_arr, name=site.name, label=label)
         extra["site"] = site_series.to_dict()
 
-    if args.out:
+    if netcdf_out:
+        from orbitkit.export_netcdf import write_coverage_netcdf
+
+        write_coverage_netcdf(result, args.out, site=site_series)
+        info(f"grid written to {args.out} (CF-1.8 netCDF-3)")
+    elif args.out:
         from orbitkit.plots.coverage_map import plot_coverage_map
 
         plot_coverage_map(result, args.metric, args.out)
@@ -271,7 +290,7 @@ def run(args: argparse.Namespace) -> int:
         data = result.to_dict()
         data.update(extra)
         emit_json(data)
-    elif csv_out:
+    elif args.format == "csv":
         header, rows = result.csv_rows()
         emit_csv(header, rows)
         left_out = [name for name, key in (("--site", "site"), ("--by-class", "by_class"))
