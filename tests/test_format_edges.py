@@ -174,3 +174,91 @@ def test_coverage_csv_writes_each_place_once(capsys):
     # a regional grid is untouched
     rows = _coverage_csv(capsys, "--region", "asia-pacific")
     assert len(rows) == 11 * 9
+
+
+# ----------------------------------------------------------------------------- ground tracks
+
+
+def _footprint_track(lat0: float, lon0: float, alt_km: float, groups=()):
+    """A one-satellite, two-sample track whose footprint (mask 0) is centred at
+    (lat0, lon0)."""
+    import numpy as np
+
+    from orbitkit.groundtrack import GroundTrack
+
+    t = np.array(["2026-05-01T00:00:00", "2026-05-01T00:00:30"], dtype="datetime64[ns]")
+    return GroundTrack.from_arrays(t, [[lat0, lat0]], [[lon0, lon0]], [[alt_km, alt_km]],
+                                   [7], ["X"], groups=groups, footprint_mask_deg=0.0)
+
+
+@pytest.mark.parametrize("lat0,lon0,alt_km,kind,inside,outside", [
+    (30.0, 100.0, 800.0, "Polygon", [(100.0, 30.0), (110.0, 35.0)], [(140.0, 30.0)]),
+    # across the antimeridian: cut into two polygons that meet on it (RFC 7946 3.1.9)
+    (10.0, 179.0, 800.0, "MultiPolygon", [(179.0, 10.0), (-178.0, 12.0)], [(0.0, 10.0)]),
+    # round the north pole: closed along the antimeridian and the pole
+    (80.0, 30.0, 1500.0, "Polygon", [(30.0, 80.0), (-150.0, 85.0), (120.0, 89.0)],
+     [(30.0, 40.0), (-150.0, 60.0)]),
+    # round the south pole
+    (-82.0, -60.0, 1500.0, "Polygon", [(120.0, -89.0), (-60.0, -82.0)], [(120.0, -50.0)]),
+])
+def test_geojson_footprints_are_valid_polygons(lat0, lon0, alt_km, kind, inside, outside):
+    """Before: footprints were LineStrings, which GIS tools cannot use as areas."""
+    shapely_geometry = pytest.importorskip("shapely.geometry")
+    from orbitkit.export import track_to_geojson
+
+    features = track_to_geojson(_footprint_track(lat0, lon0, alt_km))["features"]
+    (fp,) = [f for f in features if f["properties"]["kind"] == "footprint"]
+    assert fp["geometry"]["type"] == kind
+    area = shapely_geometry.shape(fp["geometry"])
+    assert area.is_valid
+    for x, y in inside:
+        assert area.covers(shapely_geometry.Point(x, y)), (x, y)
+    for x, y in outside:
+        assert not area.covers(shapely_geometry.Point(x, y)), (x, y)
+    polys = [area] if kind == "Polygon" else list(area.geoms)
+    for poly in polys:
+        assert poly.exterior.is_ccw  # RFC 7946 3.1.6
+        xs = [x for x, _ in poly.exterior.coords]
+        assert min(xs) >= -180.0 and max(xs) <= 180.0
+
+
+@pytest.mark.parametrize("ext", [".kml", ".czml", ".csv"])
+def test_footprints_are_in_kml_czml_and_csv(capsys, tmp_path, active_2026, ext):
+    """Before: --footprint-mask-deg footprints were silently missing from these formats."""
+    out = tmp_path / f"gt{ext}"
+    assert main(["groundtrack", "48274", "--elements", str(active_2026), "--offline",
+                 "--start", "2026-02-24T00:00:00Z", "--hours", "1",
+                 "--footprint-mask-deg", "10", "--out", str(out)]) == 0
+    capsys.readouterr()
+    text = out.read_text()
+    if ext == ".kml":
+        from xml.etree import ElementTree as ET
+
+        ns = {"k": "http://www.opengis.net/kml/2.2"}
+        root = ET.fromstring(text.encode())
+        pm = root.find(".//k:Placemark[@id='footprint-48274']", ns)
+        assert pm is not None and pm.findall(".//k:Polygon", ns)
+    elif ext == ".czml":
+        packets = json.loads(text)
+        fp = next(p for p in packets if p["id"] == "footprint-norad-48274")
+        assert len(fp["polygon"]["positions"]["cartographicDegrees"]) >= 3 * 100
+    else:
+        import csv
+        import io
+
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert {r["kind"] for r in rows} == {"track", "footprint"}
+        fp = [r for r in rows if r["kind"] == "footprint"]
+        assert len(fp) >= 100 and fp[0]["time_utc"] == "2026-02-24T00:00:00Z"
+
+
+def test_group_is_null_in_both_json_and_geojson_when_there_is_none():
+    """Before: the same object's ``group`` was ``null`` in GeoJSON and ``""`` in JSON."""
+    from orbitkit.export import track_to_geojson
+
+    track = _footprint_track(30.0, 100.0, 800.0)
+    assert track.to_dict()["satellites"][0]["group"] is None
+    assert track_to_geojson(track)["features"][0]["properties"]["group"] is None
+    track = _footprint_track(30.0, 100.0, 800.0, groups=["beidou"])
+    assert track.to_dict()["satellites"][0]["group"] == "beidou"
+    assert track_to_geojson(track)["features"][0]["properties"]["group"] == "beidou"
