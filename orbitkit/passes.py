@@ -476,6 +476,13 @@ class PassSearch:
                 t["start_cut"].tolist(), t["end_cut"].tolist())
         return dict(zip(PASS_KEYS, cols, strict=True))
 
+    def to_frame(self) -> Any:
+        """pandas DataFrame of the passes then the visibility intervals, with a ``kind``
+        column (see :func:`orbitkit.tabular.pass_search_frame`); needs pandas."""
+        from orbitkit.tabular import pass_search_frame
+
+        return pass_search_frame(self)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "start_utc": format_utc(self.start_utc),
