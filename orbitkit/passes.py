@@ -242,6 +242,12 @@ def _iso_ms(t: datetime) -> str:
     return t.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
+def _r3(x: float) -> float:
+    """``x`` rounded to 3 decimals; ``+ 0.0`` turns -0.0 into 0.0 (strict JSON readers and
+    people read "-0.0" as a sign error)."""
+    return round(x, 3) + 0.0
+
+
 @dataclass(slots=True)
 class Pass:
     """One pass of a satellite over a station.
@@ -278,13 +284,13 @@ class Pass:
             "name": self.name,
             "station": self.station,
             "rise_utc": _iso_ms(self.rise_utc),
-            "rise_az_deg": round(self.rise_az_deg, 3),
+            "rise_az_deg": _r3(self.rise_az_deg),
             "max_utc": _iso_ms(self.max_utc),
-            "max_elevation_deg": round(self.max_elevation_deg, 3),
-            "max_az_deg": round(self.max_az_deg, 3),
+            "max_elevation_deg": _r3(self.max_elevation_deg),
+            "max_az_deg": _r3(self.max_az_deg),
             "set_utc": _iso_ms(self.set_utc),
-            "set_az_deg": round(self.set_az_deg, 3),
-            "duration_s": round(self.duration_s, 3),
+            "set_az_deg": _r3(self.set_az_deg),
+            "duration_s": _r3(self.duration_s),
             "visible": self.visible,
             "starts_before_window": self.starts_before_window,
             "ends_after_window": self.ends_after_window,
@@ -327,12 +333,12 @@ class VisibilityInterval:
             "name": self.name,
             "station": self.station,
             "start_utc": _iso_ms(self.start_utc),
-            "start_az_deg": round(self.start_az_deg, 3),
+            "start_az_deg": _r3(self.start_az_deg),
             "end_utc": _iso_ms(self.end_utc),
-            "end_az_deg": round(self.end_az_deg, 3),
-            "min_elevation_deg": round(self.min_elevation_deg, 3),
-            "max_elevation_deg": round(self.max_elevation_deg, 3),
-            "duration_s": round(self.duration_s, 3),
+            "end_az_deg": _r3(self.end_az_deg),
+            "min_elevation_deg": _r3(self.min_elevation_deg),
+            "max_elevation_deg": _r3(self.max_elevation_deg),
+            "duration_s": _r3(self.duration_s),
             "starts_before_window": self.starts_before_window,
             "ends_after_window": self.ends_after_window,
         }
@@ -352,7 +358,8 @@ def pass_records(passes: Sequence[Pass]) -> list[dict[str, Any]]:
         return np.char.add(stamps, "Z").tolist()
 
     def num(attr: str) -> list[float]:
-        return np.round(np.array([getattr(p, attr) for p in passes], dtype=float), 3).tolist()
+        values = np.array([getattr(p, attr) for p in passes], dtype=float)
+        return (np.round(values, 3) + 0.0).tolist()
 
     cols = {
         "rise_utc": iso("rise_utc"), "rise_az_deg": num("rise_az_deg"),
@@ -492,7 +499,7 @@ class PassSearch:
             return np.char.add(np.datetime_as_string(stamps, unit="ms"), "Z").tolist()
 
         def num(x: np.ndarray) -> list[float]:
-            return np.round(np.asarray(x, dtype=float), 3).tolist()
+            return (np.round(np.asarray(x, dtype=float), 3) + 0.0).tolist()
 
         ids = np.asarray(t["ids"])[t["sat"]].tolist()
         names = [t["names"][s] for s in t["sat"].tolist()]
@@ -502,6 +509,13 @@ class PassSearch:
                 num(t["set"] - t["rise"]), list(t["visible"]),
                 t["start_cut"].tolist(), t["end_cut"].tolist())
         return dict(zip(PASS_KEYS, cols, strict=True))
+
+    def to_frame(self) -> Any:
+        """pandas DataFrame of the passes then the visibility intervals, with a ``kind``
+        column (see :func:`orbitkit.tabular.pass_search_frame`); needs pandas."""
+        from orbitkit.tabular import pass_search_frame
+
+        return pass_search_frame(self)
 
     def to_dict(self) -> dict[str, Any]:
         return {

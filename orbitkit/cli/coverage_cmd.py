@@ -92,7 +92,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_elements_options(parser)
     add_format_option(parser, ("text", "json", "csv"), "text")
     parser.add_argument("--out", metavar="FILE", default=None,
-                        help="write the map (PNG, SVG, PDF by extension)")
+                        help="write the map (PNG, SVG, PDF by extension), or the grid as "
+                        "CF NetCDF (.nc; needs the netcdf extra)")
     parser.set_defaults(func=run)
 
 
@@ -204,14 +205,25 @@ def run(args: argparse.Namespace) -> int:
     if not math.isfinite(args.mask_deg) or not (-10.0 <= args.mask_deg < 90.0):
         raise UserError(f"--mask-deg {args.mask_deg:g}: must be at least -10 and below 90 "
                         "degrees")
-    # the site, the map's path (and the site figure's beside it) are checked before the work
+    # the site, the output's path (and the site figure's beside it) are checked before the work
+    from orbitkit.export_netcdf import NETCDF_SUFFIXES
     from orbitkit.sites import parse_site
 
     site = parse_site(args.site) if args.site else None
-    out_path = picture_path(args.out, "--out", "the coverage map")
+    netcdf_out = bool(args.out) and Path(args.out).suffix.lower() in NETCDF_SUFFIXES
     site_path = None
-    if out_path is not None and args.site:
-        site_path = check_writable(_site_figure_path(out_path), "--out (with --site)")
+    if netcdf_out:
+        check_writable(args.out, "--out")
+        try:
+            import scipy  # noqa: F401
+            import xarray  # noqa: F401
+        except ImportError:
+            raise UserError(f"--out {args.out}: NetCDF needs xarray and scipy; "
+                            "pip install \"orbitkit[netcdf]\"") from None
+    else:
+        out_path = picture_path(args.out, "--out", "the coverage map")
+        if out_path is not None and args.site:
+            site_path = check_writable(_site_figure_path(out_path), "--out (with --site)")
     start = args.start or now_utc().replace(microsecond=0)
     times = _times(start, args.hours, args.step_min)
     grid = cov.make_grid(args.region, args.resolution_deg)
@@ -251,7 +263,7 @@ def run(args: argparse.Namespace) -> int:
     ok = eph.ok
     group_arr = None if groups is None else np.asarray(groups)
 
-    csv_out = args.format == "csv"
+    csv_out = args.format == "csv" or netcdf_out
     # PDOP always; the other DOPs cost about a third more kernel work, so they are computed
     # for the CSV grid and when the map shows them
     dops = cov.DOP_KINDS if csv_out else ("pdop", args.metric) if args.metric in \
@@ -273,7 +285,13 @@ def run(args: argparse.Namespace) -> int:
             ok=ok, groups=group_arr, name=site.name, label=label)
         extra["site"] = site_series.to_dict()
 
-    if args.out:
+    if netcdf_out:
+        from orbitkit.export_netcdf import write_coverage_netcdf
+
+        with writing(args.out, "--out"):
+            write_coverage_netcdf(result, args.out, site=site_series)
+        info(f"grid written to {args.out} (CF-1.8 netCDF-3)")
+    elif args.out:
         from orbitkit.plots.coverage_map import plot_coverage_map
 
         with writing(args.out, "--out"):
@@ -290,7 +308,7 @@ def run(args: argparse.Namespace) -> int:
         data = result.to_dict()
         data.update(extra)
         emit_json(data)
-    elif csv_out:
+    elif args.format == "csv":
         header, rows = result.csv_rows()
         emit_csv(header, rows)
         left_out = [name for name, key in (("--site", "site"), ("--by-class", "by_class"))

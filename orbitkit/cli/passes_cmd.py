@@ -7,8 +7,10 @@ from :mod:`orbitkit.plots.timeline`.
 
 Output: a table (default), CSV or JSON of passes on stdout, or an iCalendar file
 (``--format ics``). Objects that never set (GEO, IGSO) get visibility intervals instead
-of passes: listed after the passes in the table and in JSON (objects with
-``"kind": "visibility"``), left out of CSV and ics with a note on stderr.
+of passes: listed after the passes in every format. In JSON every record has a ``kind``
+(``"pass"`` or ``"visibility"``); in CSV an interval is a row with ``kind`` visibility
+(rise/set columns hold its start/end, ``max_elevation_deg`` and ``min_elevation_deg`` its
+elevation range, culmination columns empty); in ics it is an event.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ from orbitkit.errors import UserError
 PASS_COLUMNS = ("norad_id", "name", "station", "rise_utc", "rise_az_deg", "max_utc",
                 "max_elevation_deg", "max_az_deg", "set_utc", "set_az_deg", "duration_s",
                 "visible", "starts_before_window", "ends_after_window")
+#: CSV columns: the pass keys, then the record kind ("pass" or "visibility") and the
+#: lowest elevation of a visibility interval (empty for a pass).
+CSV_COLUMNS = (*PASS_COLUMNS, "kind", "min_elevation_deg")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -140,20 +145,22 @@ def run(args: argparse.Namespace) -> int:
         warn("some element sets are nominal design orbits: their passes are illustrative")
 
     if args.format == "json":
-        _write_json(result.records() + [v.to_dict() for v in result.intervals]
+        _write_json([{"kind": "pass", **r} for r in result.records()]
+                    + [v.to_dict() for v in result.intervals]
                     + [sw.to_dict() for sw in result.switches])
     elif args.format == "csv":
-        _write_csv(result.columns())
+        _write_csv(result.columns(), result.intervals)
     elif args.format == "ics":
         from orbitkit.ical import passes_to_ical
 
-        sys.stdout.write(passes_to_ical(result.passes, stations={s.key: s for s in sites}))
+        sys.stdout.write(passes_to_ical(result.passes, intervals=result.intervals,
+                                        stations={s.key: s for s in sites}))
     else:
         _table(result)
     if result.intervals and args.format in ("csv", "ics"):
         info(f"{len(result.intervals)} visibility interval(s) (objects that never set, or "
-             "above the mask for the whole window) are not in this format; see --format "
-             "json or table")
+             "above the mask for the whole window) are written as "
+             + ("rows with kind 'visibility'" if args.format == "csv" else "events"))
     if not result.passes and not result.intervals:
         info("no passes above the mask in the window")
     if out is not None:
@@ -188,7 +195,19 @@ def _csv_text(value: Any) -> str:
     return text
 
 
-def _write_csv(columns: dict[str, list[Any]]) -> None:
+def _interval_row(v: Any) -> str:
+    d = v.to_dict()
+    values = {"norad_id": d["norad_id"], "name": d["name"], "station": d["station"],
+              "rise_utc": d["start_utc"], "rise_az_deg": d["start_az_deg"],
+              "max_elevation_deg": d["max_elevation_deg"], "set_utc": d["end_utc"],
+              "set_az_deg": d["end_az_deg"], "duration_s": d["duration_s"],
+              "starts_before_window": d["starts_before_window"],
+              "ends_after_window": d["ends_after_window"], "kind": "visibility",
+              "min_elevation_deg": d["min_elevation_deg"]}
+    return ",".join(_csv_text(values.get(k)) for k in CSV_COLUMNS)
+
+
+def _write_csv(columns: dict[str, list[Any]], intervals: Any = ()) -> None:
     # Column by column, each distinct value formatted once: csv.writer formats ~30,000
     # rows of floats several times slower. The text is the same as csv.writer's.
     cells = []
@@ -202,8 +221,11 @@ def _write_csv(columns: dict[str, list[Any]]) -> None:
             cache: dict[Any, str] = {}
             cells.append([cache[v] if v in cache else cache.setdefault(v, _csv_text(v))
                           for v in col])
-    lines = [",".join(_csv_text(h) for h in PASS_COLUMNS)]
+    n_rows = len(columns[PASS_COLUMNS[0]])
+    cells += [["pass"] * n_rows, [""] * n_rows]
+    lines = [",".join(_csv_text(h) for h in CSV_COLUMNS)]
     lines += [",".join(row) for row in zip(*cells, strict=True)]
+    lines += [_interval_row(v) for v in intervals]
     sys.stdout.write("\n".join(lines) + "\n")
 
 
