@@ -262,10 +262,11 @@ class BroadcastOrbits:
             if off is not None:
                 tk = tk + off[mask]
             if sys_ == "R":
-                v = rec.values[rows]
+                used, index = np.unique(rows, return_inverse=True)
+                v = rec.values[used]
                 state = v[:, _GLO_STATE] * 1e3        # km, km/s -> m, m/s
                 acc = v[:, _GLO_ACC] * 1e3            # km/s^2 -> m/s^2
-                r[mask] = bc.glo_pos(tk, state, acc)
+                r[mask] = bc.glo_pos_records(tk, index, state, acc)
                 continue
             eph = {k: rec.values[rows, c] for k, c in _KEPLER_COL.items()}
             if sys_ == "C":
