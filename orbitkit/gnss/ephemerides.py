@@ -25,9 +25,11 @@ Why it is right and tolerances
 ------------------------------
 Nearest-toe selection within the fit interval is what receivers and RTKLIB (``seleph``)
 do. Fit intervals: GPS/QZSS/NavIC 2 h either side (4-h curve fit, IS-GPS-200
-20.3.4.4), Galileo 4 h validity (RTKLIB MAXDTOE_GAL), BeiDou 1 h (hourly uploads;
-older records degrade fastest for GEOs), GLONASS 30 min (records every 30 min, tb in the
-middle of its interval). Accuracy: see :mod:`orbitkit.gnss.broadcast`.
+20.3.4.4), Galileo 4 h validity (RTKLIB MAXDTOE_GAL), BeiDou 2 h (records are uploaded
+every hour, so the nearest toe is normally within 30 min; the ICD states no curve-fit
+interval and RTKLIB allows 6 h; 2 h lets the last record of a day reach past midnight UTC,
+which BDT runs 14 s behind, while a GEO's error grows quickly beyond it), GLONASS 30 min
+(records every 30 min, tb in the middle of its interval). Accuracy: see :mod:`orbitkit.gnss.broadcast`.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ __all__ = [
 ]
 
 #: Largest |t - toe| a record is used for, s, per system.
-MAX_AGE_S = {"G": 7200.0, "J": 7200.0, "I": 7200.0, "E": 14400.0, "C": 3600.0, "R": 1800.0}
+MAX_AGE_S = {"G": 7200.0, "J": 7200.0, "I": 7200.0, "E": 14400.0, "C": 7200.0, "R": 1800.0}
 
 OK, NO_RECORD, UNHEALTHY, NOT_IN_FILE = 0, 1, 2, 3
 STATUS_TEXT = {
