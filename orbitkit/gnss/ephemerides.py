@@ -29,7 +29,8 @@ do. Fit intervals: GPS/QZSS/NavIC 2 h either side (4-h curve fit, IS-GPS-200
 every hour, so the nearest toe is normally within 30 min; the ICD states no curve-fit
 interval and RTKLIB allows 6 h; 2 h lets the last record of a day reach past midnight UTC,
 which BDT runs 14 s behind, while a GEO's error grows quickly beyond it), GLONASS 30 min
-(records every 30 min, tb in the middle of its interval). Accuracy: see :mod:`orbitkit.gnss.broadcast`.
+(records every 30 min, tb in the middle of its interval). Accuracy: see
+:mod:`orbitkit.gnss.broadcast`.
 """
 
 from __future__ import annotations
