@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import glob
 
 import numpy as np
@@ -165,8 +166,13 @@ def test_geos_found_from_records_agree_with_the_catalogue(day):
                       ).tolist() == [True, False, False]
 
 
+@functools.lru_cache(maxsize=1)
+def _brdc():
+    return read_rinex_nav(need(BRDC))
+
+
 def _one_record(prn):
-    nav = read_rinex_nav(need(BRDC))
+    nav = _brdc()
     rec = nav.records["C"]
     row = np.flatnonzero(rec.prn == prn)[3]
     eph = {k: rec.column(k)[row] for k in ("sqrtA", "e", "M0", "deln", "omg", "omg0", "OMGd",

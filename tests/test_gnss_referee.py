@@ -80,7 +80,7 @@ def test_glonass_records_agree_with_cssrlib(both, monkeypatch, constants, tolera
     nav, orbits = both
     rec = orbits.nav.records["R"]
     worst = 0.0
-    for geph in nav.geph[::40]:
+    for geph in nav.geph[::80]:
         prn = sat2id(geph.sat)
         rows = np.flatnonzero((rec.prn == prn) & (rec.toe_ns == _ns(geph.toe)))
         assert len(rows), prn
