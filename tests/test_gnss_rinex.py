@@ -167,3 +167,20 @@ def test_unhealthy_satellites_are_named(brdc):
     assert orbits.unhealthy() == ["E14", "E18", "R25"]
     assert "E14" not in orbits.prns
     assert "E14" in BroadcastOrbits(brdc, include_unhealthy=True).prns
+
+
+def test_two_nav_files_merge(tmp_path):
+    """The Skydel file cut in two at a record boundary and merged gives the same orbits."""
+    lines = need(SKYDEL_NAV).read_text().splitlines()
+    end = next(i for i, s in enumerate(lines) if "END OF HEADER" in s) + 1
+    cut = end + 8 * 130
+    (tmp_path / "a.rnx").write_text("\n".join(lines[:cut]) + "\n")
+    (tmp_path / "b.rnx").write_text("\n".join(lines[:end] + lines[cut:]) + "\n")
+    merged = BroadcastOrbits.from_files([tmp_path / "a.rnx", tmp_path / "b.rnx"])
+    whole = BroadcastOrbits.from_file(SKYDEL_NAV)
+    assert merged.prns == whole.prns
+    t = whole.nav.records["C"].toe_ns[::7] + 600 * 10**9
+    a = merged.positions(whole.prns, t).r_ecef_m
+    b = whole.positions(whole.prns, t).r_ecef_m
+    np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
+    assert np.nanmax(np.abs(a - b)) == 0.0

@@ -172,3 +172,24 @@ def test_bad_files_are_named(tmp_path):
 
     with pytest.raises(ElementParseError, match=r"line \d+, columns 5-60: C19 position"):
         read_sp3(_small_sp3(tmp_path, edit=edit))
+
+
+def test_two_files_merge_into_one_span(tmp_path, gfz):
+    """Two halves of the day's file, read separately and merged, interpolate like the whole
+    (the join is bridged without a seam)."""
+    from orbitkit.gnss.sp3 import merge_sp3
+
+    with gzip.open(need(GFZ), "rt") as f:
+        lines = f.read().splitlines()
+    epochs = [i for i, s in enumerate(lines) if s.startswith("*")]
+    head = lines[:epochs[0]]
+    first = tmp_path / "a.sp3"
+    second = tmp_path / "b.sp3"
+    first.write_text("\n".join(lines[:epochs[150]] + ["EOF"]) + "\n")
+    second.write_text("\n".join(head + lines[epochs[140]:]) + "\n")
+    merged = merge_sp3([read_sp3(first), read_sp3(second)])
+    assert merged.span_gpst_ns() == gfz.span_gpst_ns()
+    t = gfz.epochs_gpst_ns[145] + 150 * 10**9
+    a = merged.positions(["C19", "G05"], np.array([t])).r_ecef_m
+    b = gfz.positions(["C19", "G05"], np.array([t])).r_ecef_m
+    assert np.abs(a - b).max() < 1e-6

@@ -170,6 +170,13 @@ class BroadcastOrbits:
 
         return cls(read_rinex_nav(path), **kwargs)
 
+    @classmethod
+    def from_files(cls, paths, **kwargs) -> BroadcastOrbits:
+        """Several navigation files (e.g. consecutive days) as one set of records."""
+        from orbitkit.gnss.rinex_nav import merge_nav_files, read_rinex_nav
+
+        return cls(merge_nav_files([read_rinex_nav(p) for p in paths]), **kwargs)
+
     @property
     def prns(self) -> list[str]:
         """PRNs with at least one usable record, by system then number."""

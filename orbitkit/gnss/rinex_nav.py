@@ -49,6 +49,7 @@ __all__ = [
     "NavRecords",
     "NavFile",
     "read_rinex_nav",
+    "merge_nav_files",
     "KEPLER_FIELDS",
     "GLONASS_FIELDS",
     "KEPLER_SYSTEMS",
@@ -461,3 +462,29 @@ def _with_times(sys_: str, prn: np.ndarray, labels: np.ndarray, values: np.ndarr
         return NavRecords(sys_, prn, label_ns - BDT_MINUS_GPST_NS,
                           toe_label - BDT_MINUS_GPST_NS, values, line_no)
     return NavRecords(sys_, prn, label_ns, toe_label, values, line_no)
+
+
+def merge_nav_files(files: list[NavFile]) -> NavFile:
+    """Several parsed navigation files as one (records concatenated per system).
+
+    Records keep their own line numbers; :attr:`NavRecords.line` is then only unique
+    within a file, which matters only for ordering duplicates of one toe (the first file's
+    record wins)."""
+    if len(files) == 1:
+        return files[0]
+    records: dict[str, NavRecords] = {}
+    for sys_ in dict.fromkeys(k for f in files for k in f.records):
+        parts = [f.records[sys_] for f in files if sys_ in f.records]
+        offset = np.cumsum([0] + [int(p.line.max()) + 1 for p in parts[:-1]])
+        records[sys_] = NavRecords(
+            sys_, np.concatenate([p.prn for p in parts]),
+            np.concatenate([p.toc_ns for p in parts]), np.concatenate([p.toe_ns for p in parts]),
+            np.concatenate([p.values for p in parts]),
+            np.concatenate([p.line + o for p, o in zip(parts, offset, strict=True)]))
+    skipped: dict[str, int] = {}
+    for f in files:
+        for k, v in f.skipped.items():
+            skipped[k] = skipped.get(k, 0) + v
+    return NavFile(path=", ".join(f.path for f in files), version=files[0].version,
+                   records=records, iono=files[0].iono, leap_seconds=files[-1].leap_seconds,
+                   skipped=skipped, problems=[p for f in files for p in f.problems])

@@ -44,7 +44,7 @@ from orbitkit.gnss.ephemerides import NO_RECORD, NOT_IN_FILE, OK, OrbitSamples
 from orbitkit.gnss.rinex_nav import _read_text
 from orbitkit.gnss.timescales import BDT_MINUS_GPST_NS, label_to_ns, utc_to_gpst_ns
 
-__all__ = ["PreciseOrbits", "read_sp3"]
+__all__ = ["PreciseOrbits", "read_sp3", "merge_sp3"]
 
 _BAD_CLOCK_US = 999999.0
 
@@ -280,3 +280,30 @@ def read_sp3(path: str | Path, *, n_points: int = 10) -> PreciseOrbits:
         raise ElementFileError(f"{name}: no valid position record")
     return PreciseOrbits(name, version, time_system, epochs, interval_s, tables, clocks,
                          absent, n_points)
+
+
+def merge_sp3(parts: list[PreciseOrbits]) -> PreciseOrbits:
+    """Several SP3 files (e.g. consecutive days) as one table; an epoch present in two files
+    keeps the first file's value. The interval is the smallest of the files'."""
+    if len(parts) == 1:
+        return parts[0]
+    tables: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    clocks: dict[str, np.ndarray] = {}
+    absent: dict[str, int] = {}
+    for part in parts:
+        for prn, (t, r) in part.r_ecef_m.items():
+            c = part.clock_us[prn]
+            if prn in tables:
+                t0, r0 = tables[prn]
+                new = ~np.isin(t, t0)
+                t, r, c = (np.concatenate([t0, t[new]]), np.concatenate([r0, r[new]]),
+                           np.concatenate([clocks[prn], c[new]]))
+                order = np.argsort(t, kind="stable")
+                t, r, c = t[order], r[order], c[order]
+            tables[prn], clocks[prn] = (t, r), c
+        for prn, n in part.absent.items():
+            absent[prn] = absent.get(prn, 0) + n
+    epochs = np.unique(np.concatenate([p.epochs_gpst_ns for p in parts]))
+    return PreciseOrbits(", ".join(str(p.path) for p in parts), parts[0].version,
+                         parts[0].time_system, epochs, min(p.interval_s for p in parts),
+                         tables, clocks, absent, parts[0].n_points)
