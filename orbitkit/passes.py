@@ -195,6 +195,10 @@ def parse_horizon(text: str, *, source: str = "horizon") -> HorizonMask:
         if not line:
             continue
         parts = line.replace(",", " ").replace(";", " ").split()
+        if len(parts) > 2 and _two_numbers(parts):  # numbers first: not a header
+            raise UserError(f"{source}, line {number}: extra column(s) {' '.join(parts[2:])!r} "
+                            f"after azimuth and elevation in {raw.strip()!r}; give two numbers "
+                            "a line ('#' starts a comment)")
         try:
             values = [float(p) for p in parts]
         except ValueError:
@@ -216,6 +220,13 @@ def parse_horizon(text: str, *, source: str = "horizon") -> HorizonMask:
     if not pairs:
         raise UserError(f"{source}: no azimuth/elevation pairs found")
     return HorizonMask.from_pairs(pairs)
+
+
+def _two_numbers(parts: list[str]) -> bool:
+    try:
+        return all(map(math.isfinite, (float(parts[0]), float(parts[1]))))
+    except ValueError:
+        return False
 
 
 Mask = float | HorizonMask
@@ -256,10 +267,13 @@ class Pass:
     visible: bool | None
     starts_before_window: bool
     ends_after_window: bool
+    #: Epoch of the element set in use at the culmination, when the object's sets switch
+    #: along the window (several sets of it were given); else ``None``.
+    elements_epoch_utc: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: times as ISO 8601 UTC with milliseconds and ``Z``."""
-        return {
+        return _with_epoch(self, {
             "norad_id": self.norad_id,
             "name": self.name,
             "station": self.station,
@@ -274,7 +288,14 @@ class Pass:
             "visible": self.visible,
             "starts_before_window": self.starts_before_window,
             "ends_after_window": self.ends_after_window,
-        }
+        })
+
+
+def _with_epoch(p: Pass, record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` plus ``elements_epoch_utc`` when the pass says which set it used."""
+    if p.elements_epoch_utc is not None:
+        record["elements_epoch_utc"] = _iso_ms(p.elements_epoch_utc)
+    return record
 
 
 @dataclass(frozen=True)
@@ -340,11 +361,12 @@ def pass_records(passes: Sequence[Pass]) -> list[dict[str, Any]]:
         "set_az_deg": num("set_az_deg"), "duration_s": num("duration_s"),
     }
     return [
-        {"norad_id": p.norad_id, "name": p.name, "station": p.station, "rise_utc": r,
-         "rise_az_deg": raz, "max_utc": m, "max_elevation_deg": mel, "max_az_deg": maz,
-         "set_utc": f, "set_az_deg": faz, "duration_s": d, "visible": p.visible,
-         "starts_before_window": p.starts_before_window,
-         "ends_after_window": p.ends_after_window}
+        _with_epoch(p, {
+            "norad_id": p.norad_id, "name": p.name, "station": p.station, "rise_utc": r,
+            "rise_az_deg": raz, "max_utc": m, "max_elevation_deg": mel, "max_az_deg": maz,
+            "set_utc": f, "set_az_deg": faz, "duration_s": d, "visible": p.visible,
+            "starts_before_window": p.starts_before_window,
+            "ends_after_window": p.ends_after_window})
         for p, r, raz, m, mel, maz, f, faz, d in zip(
             passes, *(cols[k] for k in ("rise_utc", "rise_az_deg", "max_utc",
                                         "max_elevation_deg", "max_az_deg", "set_utc",
@@ -403,6 +425,8 @@ class PassSearch:
         self.failed_samples = failed_samples
         self.incomplete_passes = incomplete_passes
         self.warnings = list(warnings or [])
+        #: Changes of element set inside the window (:class:`~orbitkit.elements.orbit.Switch`)
+        self.switches: list[Any] = []
 
     def __repr__(self) -> str:
         return (f"PassSearch({len(self)} passes, {len(self.intervals)} intervals, "
@@ -425,6 +449,9 @@ class PassSearch:
             t = self._table
             self._passes = _make_passes(t, t["max_t"], t["max_el"], t["max_az"], t["visible"],
                                         t["ids"], t["names"], self.stations, self.start_utc)
+            if t.get("epoch") is not None:
+                for p, e in zip(self._passes, t["epoch"].tolist(), strict=True):
+                    p.elements_epoch_utc = None if e is None else e.replace(tzinfo=UTC)
         return self._passes
 
     @passes.setter
@@ -439,7 +466,14 @@ class PassSearch:
         """``[p.to_dict() for p in self.passes]``, fast: formatted from arrays in bulk."""
         if self._passes is not None:
             return pass_records(self._passes)
-        return [dict(zip(PASS_KEYS, row, strict=True)) for row in self.rows()]
+        out = [dict(zip(PASS_KEYS, row, strict=True)) for row in self.rows()]
+        if self._table is not None and self._table.get("epoch") is not None:
+            stamps = np.datetime_as_string(self._table["epoch"].astype("datetime64[ms]"),
+                                           unit="ms")
+            for rec, stamp in zip(out, stamps.tolist(), strict=True):
+                if stamp != "NaT":
+                    rec["elements_epoch_utc"] = stamp + "Z"
+        return out
 
     def rows(self) -> list[tuple[Any, ...]]:
         """The values of :meth:`records` as tuples, in the order of :data:`PASS_KEYS`."""
@@ -479,6 +513,7 @@ class PassSearch:
             "failed_samples": self.failed_samples,
             "incomplete_passes": self.incomplete_passes,
             "warnings": list(self.warnings),
+            **({"switches": [sw.to_dict() for sw in self.switches]} if self.switches else {}),
         }
 
 
@@ -1094,6 +1129,8 @@ class _Search:
         for s in range(self.orbits.n_sats):
             n_steps = max(1, int(math.ceil(self.T / self.steps[s])))
             tg = np.linspace(0.0, self.T, n_steps + 1)
+            if hasattr(self.orbits, "coarse_grid"):  # samples either side of set switches
+                tg = self.orbits.coarse_grid(s, tg)
             r, v, ok = self.orbits.state(s, tg)
             self.geo.evaluations += tg.size
             self.geo.failed += int(tg.size - np.count_nonzero(ok))
@@ -1507,7 +1544,12 @@ def find_passes(
     Parameters
     ----------
     element_sets
-        :class:`~orbitkit.elements.model.ElementSet` objects (S), or one of them.
+        :class:`~orbitkit.elements.model.ElementSet` objects (S), or one of them, or any
+        :class:`~orbitkit.elements.orbit.Orbit` (sets switching along the window, GNSS
+        orbits, ...; searched through :class:`orbitkit.orbit_model.SourceOrbits`). With
+        switching sets each pass says the epoch of the set in use at its culmination
+        (:attr:`Pass.elements_epoch_utc`) and :attr:`PassSearch.switches` lists the
+        switches.
     stations
         Sites, site keys or ``"LAT,LON[,ALT_M]"`` strings (N).
     start, stop
@@ -1551,8 +1593,26 @@ def find_passes(
                                            for m in masks])
     if not sets:
         return result
-    orbits = _Sgp4Orbits(sets, t_start, duration)
-    return _find(orbits, [int(es.norad_id) for es in sets], [es.name for es in sets], masks,
+    from orbitkit.elements.model import ElementSet
+
+    if all(isinstance(es, ElementSet) for es in sets):
+        orbits: _OrbitModel = _Sgp4Orbits(sets, t_start, duration)
+    else:  # any other source, or several sets of one object switching along the window
+        from orbitkit.orbit_model import SourceOrbits
+
+        starts = [getattr(es, "valid_from", None) for es in sets]
+        if all(t is not None and t > t_start for t in starts) and min(starts) < t_stop:
+            # every object's orbit starts later (its launch): so does the search
+            t_start = result.start_utc = min(starts)
+            duration = (t_stop - t_start).total_seconds()
+            result.warnings.append(f"the search starts at {format_utc(t_start)}, when the "
+                                   "first of the objects' orbits starts (its launch)")
+        orbits = SourceOrbits(sets, t_start, duration)
+        for es in sets:
+            result.switches.extend(es.switches(t_start, t_stop) if hasattr(es, "switches")
+                                   else [])
+    ids = [-1 if es.norad_id is None else int(es.norad_id) for es in sets]
+    return _find(orbits, ids, [es.name for es in sets], masks,
                  result, visibility=visibility, margin_deg=margin_deg,
                  horizon_step_s=horizon_step_s)
 
@@ -1586,9 +1646,13 @@ def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mas
             dark = _dark_intervals(st, orbits.jd0, orbits.fr0, duration)
             vis = _visible(search.geo, dark, sub["sat"], sub["sta"], sub["rise"], sub["set"],
                            orbits.jd0, orbits.fr0).tolist()
-        result._set_table(dict(sub, max_t=np.clip(t_max, sub["rise"], sub["set"]),
-                               max_el=el_max, max_az=az_max, visible=vis, ids=ids,
-                               names=names))
+        max_t = np.clip(t_max, sub["rise"], sub["set"])
+        epoch = None
+        if getattr(orbits, "switching", False):
+            # which set each pass used: the one in force at its culmination
+            epoch = orbits.epochs_used(sub["sat"], max_t)
+        result._set_table(dict(sub, max_t=max_t, max_el=el_max, max_az=az_max, visible=vis,
+                               ids=ids, names=names, epoch=epoch))
         if iv.size:
             result.intervals = _intervals(search, {k: v[iv] for k, v in p.items()}, ids,
                                           names, sites, t_start)

@@ -24,13 +24,16 @@ from typing import Any
 from orbitkit.cli.common import (
     add_elements_options,
     add_format_option,
+    check_writable,
     emit_csv,
     emit_json,
     info,
     picture_path,
     positive_float,
+    span_arg,
     time_arg,
     warn,
+    writing,
 )
 from orbitkit.errors import UserError
 
@@ -68,7 +71,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="grid spacing in degrees (default 2)")
     parser.add_argument("--start", type=time_arg("--start"), default=None, metavar="T",
                         help="first epoch, ISO 8601 UTC (default now)")
-    parser.add_argument("--hours", type=positive_float("--hours"), default=24.0, metavar="H",
+    parser.add_argument("--hours", type=span_arg("--hours", 3600.0, "hours"),
+                        default=24.0, metavar="H",
                         help="length of the span in hours (default 24)")
     parser.add_argument("--step-min", dest="step_min", type=positive_float("--step-min"),
                         default=10.0, metavar="M", help="time step in minutes (default 10)")
@@ -107,10 +111,15 @@ def _constellations_of(target: str) -> tuple[str, ...] | None:
     return tuple(out)
 
 
-def _multi_gnss_sets(args: argparse.Namespace, wanted: tuple[str, ...], at: datetime):
-    """Element sets of the wanted constellations from --elements files, and group indices."""
+def _multi_gnss_sets(args: argparse.Namespace, wanted: tuple[str, ...], at: datetime,
+                     until: datetime | None = None):
+    """Element sets of the wanted constellations from --elements files, and group indices.
+
+    Several sets of one satellite switch along ``[at, until]`` at the midpoints between
+    their epochs (:mod:`orbitkit.elements.switching`); each switch is named on stderr."""
     from orbitkit.coverage import classify_constellation
     from orbitkit.elements.sources import read_element_files
+    from orbitkit.elements.switching import orbit_for_span
 
     files = list(args.elements or [])
     if not files:
@@ -124,9 +133,11 @@ def _multi_gnss_sets(args: argparse.Namespace, wanted: tuple[str, ...], at: date
              f"(first: {errors[0]})")
     sets, groups = [], []
     for norad in store.norad_ids():
-        es = store.nearest(norad, at)
+        es = orbit_for_span(store.sets_for(norad), at, until)
         if es is None:
             continue
+        for switch in es.switches(at, until) if until is not None else []:
+            info(switch.message())
         constellation = classify_constellation(es.name)
         if constellation in wanted:
             sets.append(es)
@@ -177,6 +188,11 @@ def _times(start: datetime, hours: float, step_min: float) -> list[datetime]:
     return [start + i * step for i in range(n)]
 
 
+def _site_figure_path(out: Path) -> Path:
+    """``map.png`` -> ``map-site.png``: the --site figure written beside the map."""
+    return out.with_name(f"{out.stem}-site{out.suffix or '.png'}")
+
+
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
@@ -188,8 +204,14 @@ def run(args: argparse.Namespace) -> int:
     if not math.isfinite(args.mask_deg) or not (-10.0 <= args.mask_deg < 90.0):
         raise UserError(f"--mask-deg {args.mask_deg:g}: must be at least -10 and below 90 "
                         "degrees")
-    # the map's path is checked before the work, not after it
-    picture_path(args.out, "--out", "the coverage map")
+    # the site, the map's path (and the site figure's beside it) are checked before the work
+    from orbitkit.sites import parse_site
+
+    site = parse_site(args.site) if args.site else None
+    out_path = picture_path(args.out, "--out", "the coverage map")
+    site_path = None
+    if out_path is not None and args.site:
+        site_path = check_writable(_site_figure_path(out_path), "--out (with --site)")
     start = args.start or now_utc().replace(microsecond=0)
     times = _times(start, args.hours, args.step_min)
     grid = cov.make_grid(args.region, args.resolution_deg)
@@ -206,7 +228,7 @@ def run(args: argparse.Namespace) -> int:
     wanted = _constellations_of(args.target)
     members = None
     if wanted:
-        sets, groups, group_names = _multi_gnss_sets(args, wanted, start)
+        sets, groups, group_names = _multi_gnss_sets(args, wanted, start, times[-1])
         elements = _elements_summary(sets)
         label = "+".join(group_names)
     else:
@@ -245,10 +267,7 @@ def run(args: argparse.Namespace) -> int:
     if args.by_class:
         extra["by_class"] = _by_class(args, cov, r_itrs, ok, times, grid, members, result)
     site_series = None
-    if args.site:
-        from orbitkit.sites import parse_site
-
-        site = parse_site(args.site)
+    if site is not None:
         site_series = cov.site_series(
             r_itrs, times, site.lat_deg, site.lon_deg, site.alt_km, mask_deg=args.mask_deg,
             ok=ok, groups=group_arr, name=site.name, label=label)
@@ -257,14 +276,14 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         from orbitkit.plots.coverage_map import plot_coverage_map
 
-        plot_coverage_map(result, args.metric, args.out)
+        with writing(args.out, "--out"):
+            plot_coverage_map(result, args.metric, args.out)
         info(f"map written to {args.out}")
-        if site_series is not None:
+        if site_series is not None and site_path is not None:
             from orbitkit.plots.site_series import plot_site_series
 
-            out = Path(args.out)
-            site_path = out.with_name(f"{out.stem}-site{out.suffix or '.png'}")
-            plot_site_series(site_series, site_path)
+            with writing(site_path, "--out (with --site)"):
+                plot_site_series(site_series, site_path)
             info(f"site time series written to {site_path}")
 
     if args.format == "json":

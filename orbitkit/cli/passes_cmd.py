@@ -26,9 +26,10 @@ from orbitkit.cli.common import (
     emit_table,
     info,
     picture_path,
-    positive_float,
+    span_arg,
     time_arg,
     warn,
+    writing,
 )
 from orbitkit.errors import UserError
 
@@ -56,7 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="site key (see 'orbitkit sites') or LAT,LON[,ALT_M]; repeatable")
     parser.add_argument("--start", type=time_arg("--start"), default=None, metavar="T",
                         help="start of the window, ISO 8601 UTC (default now)")
-    parser.add_argument("--days", type=positive_float("--days"), default=1.0, metavar="D",
+    parser.add_argument("--days", type=span_arg("--days", 86400.0, "days"),
+                        default=1.0, metavar="D",
                         help="length of the window in days (default 1)")
     parser.add_argument("--min-elevation-deg", dest="min_elevation_deg", type=float,
                         default=0.0, metavar="E",
@@ -138,7 +140,8 @@ def run(args: argparse.Namespace) -> int:
         warn("some element sets are nominal design orbits: their passes are illustrative")
 
     if args.format == "json":
-        _write_json(result.records() + [v.to_dict() for v in result.intervals])
+        _write_json(result.records() + [v.to_dict() for v in result.intervals]
+                    + [sw.to_dict() for sw in result.switches])
     elif args.format == "csv":
         _write_csv(result.columns())
     elif args.format == "ics":
@@ -156,7 +159,8 @@ def run(args: argparse.Namespace) -> int:
     if out is not None:
         from orbitkit.plots.timeline import plot_timeline
 
-        plot_timeline(result, out)
+        with writing(out, "--out"):
+            plot_timeline(result, out)
         info(f"wrote {out}")
     return 0
 
@@ -167,7 +171,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    from orbitkit.cli.console import stdout_is_unicode
+
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=not stdout_is_unicode(),
+                                allow_nan=False) + "\n")
 
 
 def _csv_text(value: Any) -> str:
