@@ -223,8 +223,7 @@ def test_point_quantiles_match_numpy():
 def test_histogram_quantiles_within_bin_width():
     """The fallback of very large runs: weighted median / p95 from the bit-pattern
     histogram (integer weights), within 0.05 % of numpy's, with no clipping below 0.25."""
-    from orbitkit.coverage_summary import (histogram_quantiles, integer_weights,
-                                           quantile_histogram)
+    from orbitkit.coverage_summary import histogram_quantiles, integer_weights, quantile_histogram
 
     rng = np.random.default_rng(2)
     values = rng.lognormal(-0.6, 0.8, (2000, 100)).astype(np.float32)
