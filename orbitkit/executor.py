@@ -248,7 +248,7 @@ class DaskExecutor:
                                 key=f"orbitkit-{name}-{run_id}-{i}", retries=0)
             futures[fut.key] = (i, fut)
         try:
-            for fut in as_completed([f for _, f in futures.values()]):
+            for fut in as_completed([f for _, f in futures.values()], loop=client.loop):
                 i, _ = futures.pop(fut.key)
                 result = fut.result()
                 fut.release()
