@@ -403,6 +403,7 @@ class PassSearch:
         self.failed_samples = failed_samples
         self.incomplete_passes = incomplete_passes
         self.warnings = list(warnings or [])
+        self.failed_norad_ids: list[int] = []  # objects with failed samples
 
     def __repr__(self) -> str:
         return (f"PassSearch({len(self)} passes, {len(self.intervals)} intervals, "
@@ -1501,6 +1502,8 @@ def find_passes(
     visibility: bool = True,
     margin_deg: float = _DEFAULT_MARGIN_DEG,
     horizon_step_s: float = 5.0,
+    executor: Any = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PassSearch:
     """All passes of ``element_sets`` over ``stations`` between ``start`` and ``stop``.
 
@@ -1530,6 +1533,13 @@ def find_passes(
         candidates (see :func:`coarse_step_s`).
     horizon_step_s
         Resampling step for azimuth-dependent masks [s].
+    executor
+        Where blocks of satellites are searched when there are more than one
+        (:mod:`orbitkit.pass_tasks`): ``None`` (this machine's cores), a
+        ``dask.distributed.Client``, ``"tcp://HOST:PORT"`` or an :mod:`orbitkit.executor`
+        executor; the passes are the same.
+    progress
+        Called with (done, total) blocks.
 
     Returns
     -------
@@ -1551,10 +1561,22 @@ def find_passes(
                                            for m in masks])
     if not sets:
         return result
+    if len(sets) > _pass_tasks().SATELLITE_BLOCK:
+        # blocks of satellites as tasks on the executor (same cut for every executor)
+        pt = _pass_tasks()
+        shared = pt.PassShared(sets, sites, masks, t_start, t_stop, visibility, margin_deg,
+                               horizon_step_s)
+        return pt.run_pass_blocks(shared, result, executor=executor, progress=progress)
     orbits = _Sgp4Orbits(sets, t_start, duration)
     return _find(orbits, [int(es.norad_id) for es in sets], [es.name for es in sets], masks,
                  result, visibility=visibility, margin_deg=margin_deg,
                  horizon_step_s=horizon_step_s)
+
+
+def _pass_tasks() -> Any:
+    from orbitkit import pass_tasks
+
+    return pass_tasks
 
 
 def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mask],
@@ -1597,14 +1619,18 @@ def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mas
     if result.failed_samples:
         bad = sorted({ids[s] for s in range(len(ids))
                       if not _propagates(orbits, s, duration)})
-        which = f" (NORAD {', '.join(map(str, bad[:10]))}{'...' if len(bad) > 10 else ''})" \
-            if bad else ""
-        result.warnings.append(
-            f"{result.failed_samples} propagation samples failed in sgp4 or lay below "
-            f"{REENTRY_ALTITUDE_KM:g} km (re-entered){which} and were skipped"
-            + (f"; {result.incomplete_passes} passes touching them were dropped"
-               if result.incomplete_passes else ""))
+        result.failed_norad_ids = bad
+        result.warnings.append(_failure_warning(result.failed_samples,
+                                                result.incomplete_passes, bad))
     return result
+
+
+def _failure_warning(failed: int, incomplete: int, bad: list[int]) -> str:
+    which = f" (NORAD {', '.join(map(str, bad[:10]))}{'...' if len(bad) > 10 else ''})" \
+        if bad else ""
+    return (f"{failed} propagation samples failed in sgp4 or lay below "
+            f"{REENTRY_ALTITUDE_KM:g} km (re-entered){which} and were skipped"
+            + (f"; {incomplete} passes touching them were dropped" if incomplete else ""))
 
 
 def _propagates(orbits: _OrbitModel, s: int, duration: float) -> bool:

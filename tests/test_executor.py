@@ -136,3 +136,90 @@ def test_coverage_cli_through_scheduler_equals_embedded(cluster, active_2026):
     assert s1 == s2 == 0, err1 + err2
     assert json.loads(here) == json.loads(there)
     assert json.loads(there)["weighting"] == "area"
+
+
+# ----------------------------------------------------------------------------- passes
+
+
+def _first_norad_ids(path, n: int) -> list[int]:
+    lines = path.read_text().splitlines()
+    return [int(line[2:7]) for line in lines if line.startswith("1 ")][:n]
+
+
+def test_passes_cli_through_scheduler_equals_embedded(cluster, active_2026):
+    """150 objects of the 2026 snapshot = 3 satellite blocks, over 3 stations for 12 h."""
+    from orbitkit.pass_tasks import SATELLITE_BLOCK
+
+    ids = _first_norad_ids(active_2026, 150)
+    assert len(ids) > 2 * SATELLITE_BLOCK
+    args = ["passes", ",".join(map(str, ids)), "--elements", str(active_2026),
+            "--station", "beijing", "--station", "kashgar", "--station", "-33.87,151.21",
+            "--start", "2026-03-01T00:00:00Z", "--days", "0.5", "--offline",
+            "--format", "json"]
+    s1, here, err1 = _cli(*args)
+    s2, there, err2 = _cli(*args, "--scheduler", cluster.address)
+    assert s1 == s2 == 0, err1 + err2
+    assert json.loads(here) == json.loads(there)
+    assert len(json.loads(here)) > 200
+
+
+def test_passes_blocks_merge_like_one_search_within_tolerance(active_2026):
+    """The block cut only moves culminations within their tolerance (0.2 s): rise and set
+    instants, stations, satellites and the count are those of one search."""
+    from datetime import UTC, datetime, timedelta
+
+    from orbitkit.elements.sources import read_element_files
+    from orbitkit.pass_tasks import PassShared, merge_pass_blocks, pass_blocks, pass_task
+    from orbitkit.passes import PassSearch, find_passes
+
+    store, _ = read_element_files([str(active_2026)])
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    sets = [store.nearest(i, start) for i in _first_norad_ids(active_2026, 150)]
+    stop = start + timedelta(hours=6)
+    split = find_passes(sets, ["beijing", "wenchang"], start, stop, executor=ex.Embedded(2))
+    # one search of everything, through the same task function
+    shared = PassShared(sets, split.stations, [0.0, 0.0], start, stop, True, 8.0, 5.0)
+    block = pass_blocks(len(sets))[0].__class__(0, len(sets))
+    whole = merge_pass_blocks([(block, pass_task(block, shared))],
+                              PassSearch(start_utc=start, stop_utc=stop,
+                                         stations=split.stations,
+                                         min_elevation_deg=[0.0, 0.0]), sets)
+    a, b = split.records(), whole.records()
+    assert len(a) == len(b) > 100
+    for x, y in zip(a, b, strict=True):
+        assert (x["norad_id"], x["station"], x["rise_utc"], x["set_utc"]) == \
+            (y["norad_id"], y["station"], y["rise_utc"], y["set_utc"])
+        assert abs(np.datetime64(x["max_utc"][:-1]) - np.datetime64(y["max_utc"][:-1])) \
+            <= np.timedelta64(200, "ms")
+
+
+# ----------------------------------------------------------------------------- faults
+
+
+def test_killed_worker_is_rerun_and_the_answer_is_the_same(active_2026):
+    """Issue 16: a worker killed in the middle of a run -> Dask reruns its tasks elsewhere;
+    the coverage (bit for bit) is that of the embedded run. Own cluster: the kill is final
+    (no nanny), so the run finishes on the surviving worker."""
+    from distributed import Client
+
+    r, t = cf.bds3_positions(active_2026)
+    r, t = r[:, ::2], t[::2]
+    grid = cv.make_grid("global", 4.0)
+    here = cv.compute_coverage(r, t, grid, point_quantiles=False)
+    with local_dask(2) as cl, Client(cl.address, set_as_default=False) as client:
+        victim = cl.workers[0]
+        seen = []
+
+        def progress(done: int, total: int) -> None:
+            seen.append(done)
+            if done == 2 and victim.poll() is None:
+                cl.kill_worker(victim)
+
+        there = cv.compute_coverage(r, t, grid, point_quantiles=False, executor=client,
+                                    progress=progress)
+        assert victim.poll() is not None  # it was killed mid-run
+        assert len(client.scheduler_info()["workers"]) == 1
+    assert seen[-1] > 2
+    assert here.summary == there.summary
+    for key, m in here.maps.items():
+        np.testing.assert_array_equal(m, there.maps[key], err_msg=key)
