@@ -49,6 +49,7 @@ __all__ = [
     "connect",
     "get_executor",
     "run_tasks",
+    "task_runner",
     "SCHEDULER_ENV",
 ]
 
@@ -173,6 +174,8 @@ def _fork_context() -> Any:
     """
     import multiprocessing as mp
 
+    if mp.current_process().daemon:  # a pool's worker may not have children of its own
+        return None
     try:
         return mp.get_context("fork")
     except ValueError:  # pragma: no cover - Windows
@@ -298,6 +301,24 @@ def run_tasks(fn: Callable[[Any, Any], Any], tasks: Sequence[Any], shared: Any, 
     finally:
         if ex is not executor and hasattr(ex, "close"):
             ex.close()
+
+
+def task_runner(executor: Any = None, *, describe: Callable[[Any], str] = str,
+                gil_bound: bool = True, progress: Callable[[int, int], None] | None = None
+                ) -> Callable[[Callable[[Any, Any], Any], Sequence[Any], Any], Iterator[Any]]:
+    """A ``run(fn, tasks, shared)`` callable on ``executor`` for analyses that take a runner.
+
+    The returned callable yields each task's result as it finishes (completion order): the
+    analysis's merge must order them itself (the conjunction screen's merge sorts its events
+    by pair and TCA). ``gil_bound`` defaults to True: those tasks are sgp4-bound.
+    """
+
+    def run(fn: Callable[[Any, Any], Any], tasks: Sequence[Any], shared: Any) -> Iterator[Any]:
+        for _, result in run_tasks(fn, list(tasks), shared, executor=executor,
+                                   describe=describe, gil_bound=gil_bound, progress=progress):
+            yield result
+
+    return run
 
 
 # ----------------------------------------------------------------------------- pickling
