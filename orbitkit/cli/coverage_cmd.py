@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from orbitkit.cli._executor import add_scheduler_option, executor_from_args
 from orbitkit.cli.common import (
     add_elements_options,
     add_format_option,
@@ -89,6 +90,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--site", metavar="S", default=None,
                         help="also a time series of visible count and DOP at this site "
                         "(site key or LAT,LON[,ALT_M]); in the JSON, and plotted beside --out")
+    parser.add_argument("--weighting", choices=("area", "points"), default="area",
+                        help="region statistics weigh each grid node by the area of its cell "
+                        "(default: statistics over the Earth's surface) or every node the "
+                        "same (points: the old per-node statistics)")
+    add_scheduler_option(parser)
     add_elements_options(parser)
     add_format_option(parser, ("text", "json", "csv"), "text")
     parser.add_argument("--out", metavar="FILE", default=None,
@@ -268,16 +274,18 @@ def run(args: argparse.Namespace) -> int:
     # for the CSV grid and when the map shows them
     dops = cov.DOP_KINDS if csv_out else ("pdop", args.metric) if args.metric in \
         cov.DOP_KINDS else ("pdop",)
-    with Progress("coverage") as bar:
+    extra: dict[str, Any] = {}
+    with executor_from_args(args) as executor, Progress("coverage") as bar:
         result = cov.compute_coverage(
             r_itrs, times, grid, mask_deg=args.mask_deg, pdop_threshold=args.pdop_threshold,
             ok=ok, groups=group_arr, group_names=group_names, point_quantiles=csv_out,
-            progress=bar, label=label, dops=dops)
+            progress=bar, label=label, dops=dops, weighting=args.weighting,
+            executor=executor)
+        if args.by_class:
+            extra["by_class"] = _by_class(args, cov, r_itrs, ok, times, grid, members, result,
+                                          executor)
     result.elements = elements
 
-    extra: dict[str, Any] = {}
-    if args.by_class:
-        extra["by_class"] = _by_class(args, cov, r_itrs, ok, times, grid, members, result)
     site_series = None
     if site is not None:
         site_series = cov.site_series(
@@ -321,7 +329,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _by_class(args, cov, r_itrs, ok, times, grid, members, full) -> dict[str, Any]:
+def _by_class(args, cov, r_itrs, ok, times, grid, members, full, executor=None
+              ) -> dict[str, Any]:
     """MEO alone against the whole constellation (MEO + IGSO + GEO)."""
     import numpy as np
 
@@ -335,6 +344,7 @@ def _by_class(args, cov, r_itrs, ok, times, grid, members, full) -> dict[str, An
     meo_only = cov.compute_coverage(
         r_itrs[meo], times, grid, mask_deg=args.mask_deg, pdop_threshold=args.pdop_threshold,
         ok=ok[meo], point_quantiles=False, label=f"{args.target} MEO only",
+        weighting=args.weighting, executor=executor,
         dops=[k.replace("mean_", "") for k in full.summary if k.startswith("mean_")
               and k != "mean_visible"])
     counts = {c: classes.count(c) for c in sorted(set(classes))}
@@ -378,7 +388,9 @@ def _print_text(result, extra: dict[str, Any]) -> None:
         f"{result.label}: {result.n_satellites} "
         f"{'satellite' if result.n_satellites == 1 else 'satellites'} over "
         f"{result.grid.region.label()} "
-        f"({s['points']} points x {s['epochs']} epochs, mask {result.mask_deg:g} deg)",
+        f"({s['points']} points x {s['epochs']} epochs, mask {result.mask_deg:g} deg; "
+        + ("nodes weighted by cell area)" if s.get("weighting") == "area"
+           else "every node weighted the same)"),
         f"  visible  mean {s['mean_visible']:.2f}  min {s['min_visible']}  "
         f"max {s['max_visible']}",
         f"  PDOP     mean {fmt(s['mean_pdop'])}  median {fmt(s['median_pdop'])}  "

@@ -22,6 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from orbitkit.cli._executor import add_scheduler_option, executor_from_args
 from orbitkit.cli.common import (
     add_elements_options,
     add_format_option,
@@ -72,6 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="azimuth-dependent mask: a text file of 'AZ_DEG EL_DEG' lines; "
                         "one for every station, or one per --station in order; overrides "
                         "--min-elevation-deg")
+    add_scheduler_option(parser)
     add_elements_options(parser)
     add_format_option(parser, ("table", "csv", "json", "ics"), "table")
     parser.add_argument("--out", metavar="FILE", default=None,
@@ -137,8 +139,12 @@ def run(args: argparse.Namespace) -> int:
     resolution = elements_for_cli(args, args.target, start, one_per_orbit=True, until=stop)
     if not resolution.sets:
         raise UserError(f"no element sets for {args.target!r}; no passes to search")
-    result = find_passes(resolution.sets, sites, start, stop,
-                         min_elevation_deg=args.min_elevation_deg, horizon=horizons)
+    from orbitkit.progress import Progress
+
+    with executor_from_args(args) as executor, Progress("passes") as bar:
+        result = find_passes(resolution.sets, sites, start, stop,
+                             min_elevation_deg=args.min_elevation_deg, horizon=horizons,
+                             executor=executor, progress=bar)
     for message in result.warnings:
         warn(message)
     if resolution.any_nominal:
