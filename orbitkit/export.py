@@ -39,6 +39,9 @@ __all__ = [
     "write_track",
     "WRITERS",
     "TRACK_FORMATS",
+    "passes_json_records",
+    "passes_to_csv",
+    "passes_csv_text",
 ]
 
 # Colours (RGBA 0-255) for the satellites in KML/CZML: matplotlib's tab10, so files and
@@ -286,3 +289,57 @@ def write_track(track: GroundTrack, path: str | Path) -> Path:
         )
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# ----------------------------------------------------------------------------- passes
+# The CLI's `passes --format csv|json` and the web endpoints write passes through these two,
+# so a file downloaded from the page is the file the command line writes.
+
+
+def passes_json_records(search: Any) -> list[dict[str, Any]]:
+    """What ``orbitkit passes --format json`` prints: the passes of a
+    :class:`~orbitkit.passes.PassSearch` as records, then its visibility intervals (objects
+    with ``"kind": "visibility"``)."""
+    return search.records() + [v.to_dict() for v in search.intervals]
+
+
+def _csv_field(value: Any) -> str:
+    """One CSV field as :mod:`csv` (QUOTE_MINIMAL) writes it."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else repr(value) if isinstance(value, float) \
+        else str(value)
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def passes_to_csv(search: Any) -> str:
+    """The passes of a :class:`~orbitkit.passes.PassSearch` as CSV text, one row per pass,
+    columns :data:`orbitkit.passes.PASS_KEYS` (visibility intervals are not passes and are
+    left out)."""
+    return passes_csv_text(search.columns())
+
+
+def passes_csv_text(columns: dict[str, list[Any]]) -> str:
+    """CSV text of pass columns keyed by :data:`orbitkit.passes.PASS_KEYS`.
+
+    The text is what :mod:`csv` writes, built column by column: each distinct value is
+    formatted once (``csv.writer`` formats ~30,000 rows of floats several times slower).
+    """
+    from orbitkit.passes import PASS_KEYS
+
+    cells = []
+    for name in PASS_KEYS:
+        col = columns[name]
+        if name.endswith(("_deg", "_s")):  # floats: repr, as csv.writer; never quoted
+            cells.append(list(map(repr, map(float, col))))
+        elif name.endswith("_utc"):  # ISO stamps: nothing to quote
+            cells.append(list(col))
+        else:  # names, station keys (may hold commas), ids, flags
+            cache: dict[Any, str] = {}
+            cells.append([cache[v] if v in cache else cache.setdefault(v, _csv_field(v))
+                          for v in col])
+    lines = [",".join(_csv_field(h) for h in PASS_KEYS)]
+    lines += [",".join(row) for row in zip(*cells, strict=True)]
+    return "\n".join(lines) + "\n"

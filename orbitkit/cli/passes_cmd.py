@@ -138,7 +138,9 @@ def run(args: argparse.Namespace) -> int:
         warn("some element sets are nominal design orbits: their passes are illustrative")
 
     if args.format == "json":
-        _write_json(result.records() + [v.to_dict() for v in result.intervals])
+        from orbitkit.export import passes_json_records
+
+        _write_json(passes_json_records(result))
     elif args.format == "csv":
         _write_csv(result.columns())
     elif args.format == "ics":
@@ -170,34 +172,10 @@ def _write_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
-def _csv_text(value: Any) -> str:
-    """One CSV field as :mod:`csv` (QUOTE_MINIMAL) writes it."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else repr(value) if isinstance(value, float) \
-        else str(value)
-    if any(c in text for c in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
 def _write_csv(columns: dict[str, list[Any]]) -> None:
-    # Column by column, each distinct value formatted once: csv.writer formats ~30,000
-    # rows of floats several times slower. The text is the same as csv.writer's.
-    cells = []
-    for name in PASS_COLUMNS:
-        col = columns[name]
-        if name.endswith(("_deg", "_s")):  # floats: repr, as csv.writer; never quoted
-            cells.append(list(map(repr, map(float, col))))
-        elif name.endswith("_utc"):  # ISO stamps: nothing to quote
-            cells.append(list(col))
-        else:  # names, station keys (may hold commas), ids, flags
-            cache: dict[Any, str] = {}
-            cells.append([cache[v] if v in cache else cache.setdefault(v, _csv_text(v))
-                          for v in col])
-    lines = [",".join(_csv_text(h) for h in PASS_COLUMNS)]
-    lines += [",".join(row) for row in zip(*cells, strict=True)]
-    sys.stdout.write("\n".join(lines) + "\n")
+    from orbitkit.export import passes_csv_text
+
+    sys.stdout.write(passes_csv_text(columns))
 
 
 def _table(result: Any) -> None:
