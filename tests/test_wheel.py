@@ -35,6 +35,10 @@ def test_installed_wheel_carries_the_catalogue(tmp_path):
     assert not missing, f"packages missing from the wheel (add them to pyproject.toml): {missing}"
     assert (target / "orbitkit" / "_catalog" / "beidou-3.toml").is_file()
     assert (target / "orbitkit" / "_catalog" / "sites.toml").is_file()
+    # orbitkit serve's page files and the land it draws its maps from
+    for name in ("index.html", "app.js", "style.css"):
+        assert (target / "orbitkit" / "web" / "static" / name).is_file(), name
+    assert (target / "orbitkit" / "data" / "naturalearth" / "ne_110m_land.geojson").is_file()
 
     probe = (
         "import json, orbitkit, orbitkit.catalog as c; "
