@@ -557,7 +557,9 @@ class PlanningApi:
         out = result.to_dict()
         out["lat_deg"] = grid.lat_deg.tolist()
         out["lon_deg"] = grid.lon_deg.tolist()
-        out["mean_pdop"] = [_round_list(row, 3) for row in result.maps["mean_pdop"]]
-        out["mean_visible"] = [_round_list(row, 2) for row in result.maps["mean_visible"]]
+        # per grid point (rows south to north, columns west to east); the scalar
+        # mean_pdop / mean_visible of to_dict() are over the whole grid
+        out["map_mean_pdop"] = [_round_list(row, 3) for row in result.maps["mean_pdop"]]
+        out["map_mean_visible"] = [_round_list(row, 2) for row in result.maps["mean_visible"]]
         out["warnings"] = warnings
         return out
