@@ -1,7 +1,7 @@
 // Time-series charts over one UTC day: satellites in view, and PDOP/HDOP/VDOP.
 import { clear, el, minutesOfDay, pathData } from "./svg.js";
 
-const W = 560, H = 200, L = 40, R = 10, T = 10, B = 26;
+const W = 560, H = 200, L = 40, R = 22, T = 10, B = 26;
 
 function frame(svg, yMax, yStep, yLabel) {
   clear(svg);
