@@ -9,7 +9,9 @@ share, so there is one code path:
    element files whose CelesTrak name belongs to those constellations
    (:func:`~orbitkit.coverage.classify_constellation`); each constellation then gets its own
    receiver clock in the DOP. Any other TARGET is a catalogue target, resolved by
-   :func:`orbitkit.elements.sources.load_element_sets`.
+   :func:`orbitkit.elements.sources.load_element_sets`; a catalogue target followed by words
+   (``beidou-3,gps,galileo,glonass``) adds those constellations from the files, each with
+   its own clock (:func:`with_constellations`).
 2. **Epochs.** A span is half-open, ``[start, start + hours)`` every ``step_min``: a day
    every 10 min is 144 epochs, so a day's statistics do not count the repeated midnight
    twice. The count is checked against :data:`MAX_EPOCHS` *before* any list is built.
@@ -29,7 +31,7 @@ from typing import Any
 from orbitkit.errors import UserError
 
 __all__ = ["CONSTELLATION_WORDS", "MAX_EPOCHS", "constellations_of", "elements_summary",
-           "epoch_times", "multi_gnss_sets"]
+           "epoch_times", "multi_gnss_sets", "split_coverage_target", "with_constellations"]
 
 #: Constellation words a TARGET may be made of (multi-constellation mode).
 CONSTELLATION_WORDS: dict[str, tuple[str, ...]] = {
@@ -103,14 +105,23 @@ def multi_gnss_sets(
         warnings.append(f"{len(errors)} bad record(s) in the element files were skipped "
                         f"(first: {errors[0]})")
     sets, groups = [], []
+    not_navigation = []
     for norad in store.norad_ids():
         es = store.nearest(norad, at)
         if es is None:
             continue
         constellation = classify_constellation(es.name)
         if constellation in wanted:
+            if not _navigation_orbit(es):
+                not_navigation.append(es.name)
+                continue
             sets.append(es)
             groups.append(list(wanted).index(constellation))
+    if not_navigation:
+        warnings.append(
+            f"{len(not_navigation)} object(s) named like a GNSS constellation but not "
+            f"navigation satellites were left out (low orbits, geodetic spheres; e.g. "
+            f"{', '.join(not_navigation[:3])})")
     if not sets:
         raise UserError(f"no {', '.join(wanted)} satellites in {', '.join(map(str, files))} "
                         "(names are read the CelesTrak way: GPS ..., GSAT0nnn, COSMOS ..., "
@@ -119,6 +130,19 @@ def multi_gnss_sets(
     names = [wanted[g] for g in present]
     groups = [present.index(g) for g in groups]
     return sets, groups, names, warnings
+
+
+#: Navigation satellites fly at or above MEO: GPS 2.0, GLONASS 2.13, Galileo 1.7, BeiDou MEO
+#: 1.86 and IGSO/GEO 1.0 revolutions a day. A CelesTrak 'active' file also holds objects whose
+#: names read like a constellation but are not its satellites: the many low-orbit
+#: ``COSMOS nnnn`` and the passive ETALON spheres (``COSMOS 1989 (ETALON 1)``) in GLONASS's
+#: planes. Counting them would add ranging sources that do not exist.
+_MAX_NAVIGATION_REVS_PER_DAY = 5.0
+
+
+def _navigation_orbit(es: Any) -> bool:
+    revs_per_day = es.satrec.no_kozai * 1440.0 / (2.0 * math.pi)
+    return revs_per_day < _MAX_NAVIGATION_REVS_PER_DAY and "ETALON" not in es.name.upper()
 
 
 def elements_summary(sets: Sequence[Any]) -> dict[str, Any]:
@@ -150,3 +174,36 @@ def epoch_times(start: datetime, hours: float, step_min: float, *,
         )
     step = timedelta(minutes=step_min)
     return [start + i * step for i in range(int(n_float))]
+
+
+def split_coverage_target(target: str) -> tuple[str, tuple[str, ...]]:
+    """A TARGET's catalogue part and the constellations of its constellation words.
+
+    ``"beidou-3,gps,galileo"`` -> ``("beidou-3", ("GPS", "Galileo"))``: BeiDou-3 from the
+    catalogue (its members, real sets where the files or cache have them) with GPS and
+    Galileo from the element files. A TARGET of words only has an empty catalogue part.
+    """
+    parts = [w.strip() for w in target.split(",") if w.strip()]
+    catalogue = [w for w in parts if w.lower() not in CONSTELLATION_WORDS]
+    words = ",".join(w for w in parts if w.lower() in CONSTELLATION_WORDS)
+    return ",".join(catalogue), constellations_of(words) or () if words else ()
+
+
+def with_constellations(
+    sets: Sequence[Any], label: str, files: Sequence[str | Path], wanted: Sequence[str],
+    at: datetime,
+) -> tuple[list[Any], list[int], list[str], list[str]]:
+    """A catalogue target's sets plus the ``wanted`` constellations from the element files.
+
+    The catalogue's sets form group 0, named ``label`` (one receiver clock), and each
+    constellation found in the files its own group after it; objects already among the
+    catalogue's sets are not taken twice. Returns ``(sets, groups, names, warnings)`` as
+    :func:`multi_gnss_sets` does.
+    """
+    extra, groups, names, warnings = multi_gnss_sets(files, wanted, at, target=label)
+    have = {es.norad_id for es in sets}
+    keep = [i for i, es in enumerate(extra) if es.norad_id not in have]
+    used = sorted({groups[i] for i in keep})
+    out_sets = list(sets) + [extra[i] for i in keep]
+    out_groups = [0] * len(sets) + [1 + used.index(groups[i]) for i in keep]
+    return out_sets, out_groups, [label] + [names[g] for g in used], warnings

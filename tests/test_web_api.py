@@ -55,7 +55,7 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
 # ----------------------------------------------------------------------------- planning
 
 
-@pytest.mark.parametrize("target", ["beidou-3", "gnss"])
+@pytest.mark.parametrize("target", ["beidou-3", "gnss", "beidou-3,gps,galileo,glonass"])
 def test_planning_equals_coverage_cli_for_the_one_point_region(client, capsys, active_2026,
                                                                target):
     """/api/planning == ``orbitkit coverage TARGET --region LAT,LAT,LON,LON --site LAT,LON``
@@ -85,6 +85,11 @@ def test_planning_equals_coverage_cli_for_the_one_point_region(client, capsys, a
     assert web["satellites"] == cli["satellites"]
     if target == "gnss":
         assert web["constellations"] == ["BeiDou", "GPS", "Galileo", "GLONASS"]
+    if target.startswith("beidou-3,"):  # BeiDou-3 from the catalogue, the others from files
+        assert web["constellations"] == ["beidou-3", "GPS", "Galileo", "GLONASS"]
+        # 35 BeiDou-3; about 30-40 each of GPS, Galileo, GLONASS (no low-orbit COSMOS)
+        assert 35 + 3 * 24 < web["satellites"] < 35 + 3 * 42
+        assert web["elements"]["file"] == web["satellites"]
 
 
 def test_planning_sky_agrees_with_the_visible_count(client):

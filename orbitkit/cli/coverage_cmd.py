@@ -46,7 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "over time: a map (--out), a JSON summary or a CSV grid. TARGET is a system "
         "(beidou-3), any catalogue target, or constellation words for multi-GNSS from "
         "--elements files: gnss (BeiDou+GPS+Galileo+GLONASS, one receiver clock each), or a "
-        "comma list of beidou, gps, galileo, glonass.",
+        "comma list of beidou, gps, galileo, glonass, also after a catalogue target "
+        "(beidou-3,gps: BeiDou-3 with GPS).",
     )
     parser.add_argument("target", metavar="TARGET",
                         help="beidou-3, a catalogue target, or gnss / gps,galileo,... "
@@ -153,13 +154,22 @@ def run(args: argparse.Namespace) -> int:
         label = "+".join(group_names)
     else:
         from orbitkit.cli._elements import elements_for_cli
+        from orbitkit.coverage_targets import split_coverage_target, with_constellations
 
-        resolution = elements_for_cli(args, args.target, start, one_per_orbit=True,
-                                      until=times[-1])
+        catalogue_part, extra = split_coverage_target(args.target)
+        resolution = elements_for_cli(args, catalogue_part or args.target, start,
+                                      one_per_orbit=True, until=times[-1])
         sets, members = list(resolution.sets), list(resolution.members)
         groups, group_names = None, []
         elements = resolution.sources_summary()
         label = args.target
+        if extra:  # beidou-3,gps,...: the catalogue's sets plus constellations from files
+            sets, groups, group_names, notes = with_constellations(
+                sets, catalogue_part, args.elements or [], extra, start)
+            for message in notes:
+                warn(message)
+            members, label = None, "+".join(group_names)
+            elements = _elements_summary(sets)
     if not sets:
         raise UserError(f"no element sets for {args.target!r}")
 

@@ -299,19 +299,34 @@ class PlanningApi:
         return found
 
     def _coverage_sets(self, target: str, at: datetime, until: datetime) -> _Sets:
-        """The sets of a coverage TARGET, as ``orbitkit coverage`` takes them."""
-        from orbitkit.coverage_targets import constellations_of, elements_summary, multi_gnss_sets
+        """The sets of a coverage TARGET, as ``orbitkit coverage`` takes them: a catalogue
+        target, constellation words from the element files, or both (``beidou-3,gps``)."""
+        from orbitkit.coverage_targets import (
+            elements_summary,
+            multi_gnss_sets,
+            split_coverage_target,
+            with_constellations,
+        )
 
-        wanted = constellations_of(target)
+        catalogue_part, wanted = split_coverage_target(target)
         if not wanted:
             return self._resolve(target, at, until)
+        if not catalogue_part:
+            def make() -> _Sets:
+                sets, groups, names, warnings = multi_gnss_sets(self.files, wanted, at,
+                                                                target=target)
+                return _Sets(sets, None, groups, names, elements_summary(sets), warnings)
 
-        def make() -> _Sets:
-            sets, groups, names, warnings = multi_gnss_sets(self.files, wanted, at,
-                                                            target=target)
-            return _Sets(sets, None, groups, names, elements_summary(sets), warnings)
+            return self._cached(("gnss", wanted, at), make)
+        base = self._resolve(catalogue_part, at, until)
 
-        return self._cached(("gnss", wanted, at), make)
+        def mixed() -> _Sets:
+            sets, groups, names, warnings = with_constellations(
+                base.sets, catalogue_part, self.files, wanted, at)
+            return _Sets(sets, base.members, groups, names, elements_summary(sets),
+                         base.warnings + warnings)
+
+        return self._cached(("mixed", catalogue_part.lower(), wanted, at), mixed)
 
     # ------------------------------------------------------------------ small endpoints
 
@@ -378,7 +393,7 @@ class PlanningApi:
             groups = None if found.groups is None else np.asarray(found.groups)
             series = site_series(eph.r_itrs_km, times, site.lat_deg, site.lon_deg,
                                  site.alt_km, mask_deg=kernel_mask, ok=ok, groups=groups,
-                                 name=site.name, label=target)
+                                 name=site.name, label=self._label(target, found))
         out = series.to_dict()
         out.update(
             target=target,
@@ -395,11 +410,22 @@ class PlanningApi:
         return out
 
     @staticmethod
+    def _label(target: str, found: _Sets) -> str:
+        """The result's label as ``orbitkit coverage`` gives it."""
+        return "+".join(found.group_names) if found.group_names else target
+
+    @staticmethod
     def _labels(found: _Sets) -> tuple[list[str | None], list[str | None]]:
-        if found.members is not None:
-            return ([m.orbit_class for m in found.members], [m.prn for m in found.members])
-        names = found.group_names
-        return ([names[g] for g in found.groups or []], [None] * len(found.sets))
+        """Per set: orbit class and PRN from the catalogue where it knows them, else the
+        constellation (sets taken from files by name)."""
+        members = found.members or []
+        classes: list[str | None] = [m.orbit_class for m in members]
+        prns: list[str | None] = [m.prn for m in members]
+        groups = found.groups or []
+        for i in range(len(members), len(found.sets)):
+            classes.append(found.group_names[groups[i]] if i < len(groups) else None)
+            prns.append(None)
+        return classes, prns
 
     @staticmethod
     def _sky(view: Any, used: np.ndarray) -> dict[str, Any]:
@@ -552,7 +578,8 @@ class PlanningApi:
             groups = None if found.groups is None else np.asarray(found.groups)
             result = compute_coverage(eph.r_itrs_km, times, grid, mask_deg=mask_deg,
                                       ok=eph.ok, groups=groups, group_names=found.group_names,
-                                      point_quantiles=False, label=target, dops=("pdop",))
+                                      point_quantiles=False, label=self._label(target, found),
+                                      dops=("pdop",))
         result.elements = found.elements
         out = result.to_dict()
         out["lat_deg"] = grid.lat_deg.tolist()
