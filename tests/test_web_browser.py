@@ -275,3 +275,42 @@ def test_the_server_serves_only_its_own_files(server, tried):
         assert r.status in (400, 404), (path, r.status)
         assert b"root:" not in body and b"import " not in body, path
         tried("web path traversal attempts")
+
+
+def test_multi_gnss_and_a_horizon_file(server, browser, tmp_path):
+    """BeiDou-3 with GPS/Galileo/GLONASS (the snapshot holds all four) sees more satellites
+    than BeiDou-3 alone; a horizon file read by the page hides the satellites behind it,
+    as the endpoint counts them."""
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(f"{server}/?lat=39.9042&lon=116.4074&date={DAY}&t=0")
+    assert settle(browser) == "ready"
+    alone = int(by_testid(browser, "visible-chart").get_attribute("data-max"))
+    select = Select(by_testid(browser, "gnss-select"))
+    values = [o.get_attribute("value") for o in select.options]
+    assert "beidou-3,gps,galileo,glonass" in values and "gnss" in values
+    browser.execute_script("document.body.dataset.state = 'typing'")
+    select.select_by_value("beidou-3,gps,galileo,glonass")
+    assert settle(browser) == "ready", by_testid(browser, "message").text
+    assert "gnss=beidou-3%2Cgps%2Cgalileo%2Cglonass" in browser.current_url
+    together = int(by_testid(browser, "visible-chart").get_attribute("data-max"))
+    assert together > alone + 15
+    classes = set(by_testid(browser, "sky-plot").get_attribute("data-classes").split(","))
+    assert {"MEO", "GPS", "Galileo", "GLONASS"} <= classes
+
+    horizon = tmp_path / "wall.txt"
+    horizon.write_text("# a wall to the south\n0 5\n90 5\n180 60\n270 5\n", encoding="utf-8")
+    select.select_by_value("beidou-3")
+    assert settle(browser) == "ready"
+    browser.execute_script("document.body.dataset.state = 'typing'")
+    by_testid(browser, "horizon-input").send_keys(str(horizon))
+    assert settle(browser) == "ready", by_testid(browser, "message").text
+    sky = by_testid(browser, "sky-plot")
+    assert sky.find_elements("css selector", '[data-role="horizon"]')
+    with urllib.request.urlopen(
+            f"{server}/api/planning?lat=39.9042&lon=116.4074&date={DAY}&horizon="
+            + urllib.request.quote(horizon.read_text())) as r:
+        api = json.load(r)
+    assert int(sky.get_attribute("data-above")) == api["visible"][0]
+    dots = sky.find_elements("css selector", "circle.sat[data-masked='1']")
+    assert dots, "the wall hides some satellites"

@@ -348,16 +348,16 @@ async function start() {
       o.textContent = text;
       gnss.appendChild(o);
     };
-    if (have.length > 1) add("gnss", `All: ${have.join(" + ")}`);
-    if (have.includes("BeiDou") && have.length > 1) {
-      for (const [word, name] of [["beidou,gps", "GPS"], ["beidou,galileo", "Galileo"],
-                                  ["beidou,glonass", "GLONASS"]]) {
-        if (have.includes(name)) add(word, `BeiDou (all) + ${name}`);
-      }
+    // BeiDou-3 from the catalogue, with the other constellations the element files hold
+    const others = [["gps", "GPS"], ["galileo", "Galileo"], ["glonass", "GLONASS"]]
+      .filter(([, name]) => have.includes(name));
+    if (others.length > 1) {
+      add(`beidou-3,${others.map(([w]) => w).join(",")}`,
+          `BeiDou-3 + ${others.map(([, n]) => n).join(" + ")}`);
     }
-    for (const [word, name] of [["gps", "GPS"], ["galileo", "Galileo"], ["glonass", "GLONASS"]]) {
-      if (have.includes(name)) add(word, `${name} alone`);
-    }
+    for (const [word, name] of others) add(`beidou-3,${word}`, `BeiDou-3 + ${name}`);
+    if (have.length > 1) add("gnss", `All in the files: ${have.join(" + ")} (BeiDou-2 too)`);
+    for (const [word, name] of others) add(word, `${name} alone`);
   } catch (e) {
     errors.Start = e.message;
     showMessages();

@@ -68,6 +68,14 @@ export function drawSky(svg, data, index) {
     el("title", {}, g, `${sat.name}: az ${az.toFixed(1)}°, el ${e.toFixed(1)}°`);
     el("text", { x: x + 8, y: y + 4, class: "satlabel" }, g, label(sat));
   }
+  // legend: the classes drawn
+  const present = [...new Set(data.sky.satellites.map(classOf))];
+  present.forEach((cls, k) => {
+    const y = 392 - (present.length - 1 - k) * 13;
+    el("circle", { cx: 8, cy: y - 4, r: 4, class: `sat cls-${cls}` }, svg);
+    el("text", { x: 16, y, class: "legend" }, svg, cls === "other" ? "other" : cls);
+  });
+  svg.dataset.classes = present.join(",");
   svg.dataset.above = String(above);
   svg.dataset.time = data.times_utc[index];
   return above;
