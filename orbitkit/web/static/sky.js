@@ -15,10 +15,17 @@ function classOf(sat) {
   return ["MEO", "IGSO", "GEO", "GPS", "Galileo", "GLONASS", "BeiDou"].includes(c) ? c : "other";
 }
 
+const LETTER = { GPS: "G", GLONASS: "R", Galileo: "E", BeiDou: "C" };
+
 function label(sat) {
   if (sat.prn) return sat.prn;
-  const m = /\(([A-Z]?\d+)\)\s*$/.exec(sat.name);
-  return m ? m[1] : sat.name.replace(/^(BEIDOU-?3?|NAVSTAR|GSAT|COSMOS)\s*/i, "").slice(0, 8);
+  const prn = /\(([CGERJ]\d{2})\)\s*$/.exec(sat.name); // "BEIDOU-3 M1 (C19)"
+  if (prn) return prn[1];
+  const bds = /^BEIDOU(?:-\d)?\s+(\S+)/i.exec(sat.name); // "BEIDOU-3 M25" -> M25
+  if (bds) return bds[1];
+  const number = /(\d+)/.exec(sat.name);
+  const letter = LETTER[sat.orbit_class] || "";
+  return number ? letter + number[1] : sat.name.slice(0, 8);
 }
 
 /**
