@@ -307,6 +307,27 @@ def test_an_internal_error_is_a_500_without_a_traceback(client, monkeypatch):
                                  "orbitkit: the server's log has the details"}
 
 
+def test_a_fresh_install_offline_serves_the_page_from_nominal_orbits(tmp_path):
+    """``orbitkit serve --offline`` with no element file and an empty cache: the page and
+    its planning answer, from the catalogue's nominal design orbits, and say so."""
+    with TestClient(create_app(offline=True), raise_server_exceptions=False) as c:
+        assert c.get("/").status_code == 200
+        assert c.get("/api/info").json()["element_files"] == []
+        r = c.get("/api/planning", params={"lat": 39.9, "lon": 116.4, "date": "2026-06-01"})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["elements"]["illustrative"] is True and body["satellites"] == 35
+        assert any("nominal" in w for w in body["warnings"])
+        assert min(body["visible"]) >= 6  # 35 design slots over Beijing
+        r = c.get("/api/passes", params={"station": "hong-kong", "start": "2026-06-01T00:00:00Z",
+                                         "days": 1})
+        assert r.status_code == 200
+        assert any("nominal" in w for w in json.loads(r.headers["X-Orbitkit-Warnings"]))
+        r = c.get("/api/planning", params={"target": "gnss", "lat": 39.9, "lon": 116.4,
+                                           "date": "2026-06-01"})
+        assert r.status_code == 400 and "--elements" in r.json()["error"]
+
+
 def test_serve_refuses_a_missing_element_file_and_a_busy_port(capsys, tmp_path):
     """Start-up errors exit 2 with one line, before any server runs."""
     import socket

@@ -168,13 +168,17 @@ async function loadPasses() {
   $("export-csv").href = `/api/passes.csv?${q}`;
   const table = $("passes");
   try {
-    const { body } = await getJSON(`/api/passes?${q}`);
+    const { body, headers } = await getJSON(`/api/passes?${q}`);
     if (n !== seq.passes) return;
     errors.Passes = null;
     const count = drawPasses(table, body);
     const seen = body.filter((p) => p.visible).length;
+    let warnings = [];
+    try { warnings = JSON.parse(headers.get("X-Orbitkit-Warnings") || "[]"); } catch (e) { warnings = []; }
+    const nominal = warnings.some((w) => w.includes("nominal"));
     $("passes-note").textContent = `${state.sat} over ${state.lat},${state.lon}, 3 days from `
-      + `${state.date}: ${count} passes, ${seen} visible by eye`;
+      + `${state.date}: ${count} passes, ${seen} visible by eye`
+      + (nominal ? " · ILLUSTRATIVE: nominal design orbits, not tracked elements" : "");
     table.dataset.state = "ready";
   } catch (e) {
     if (n !== seq.passes) return;
