@@ -199,6 +199,13 @@ def test_beijing_day_sky_and_hong_kong_passes_match_the_cli(server, browser, cap
     assert world.find_elements("css selector", '[data-role="station-now"]')
     assert len(world.find_elements("css selector", '[data-role="ground-track"] path')) >= 2
     assert world.find_elements("css selector", '[data-role="pdop-map"] rect')
+    # ... and moves as time passes: the page asks for it again every 10 s
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    note = by_testid(browser, "track-note").text
+    assert note.startswith("CSS (TIANHE) at 2026-02-24 ")
+    WebDriverWait(browser, 25).until(
+        lambda d: by_testid(d, "track-note").text not in ("", note))
 
     # a screenshot that is not blank
     shot = tmp_path / "serve.png"
