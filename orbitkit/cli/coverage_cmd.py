@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 import math
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,15 +39,6 @@ from orbitkit.cli.common import (
 from orbitkit.errors import UserError
 
 METRIC_CHOICES = ("visible", "pdop", "hdop", "vdop", "gdop", "availability")
-# constellation words a TARGET may be made of (multi-constellation mode)
-_CONSTELLATION_WORDS = {
-    "gnss": ("BeiDou", "GPS", "Galileo", "GLONASS"),
-    "beidou": ("BeiDou",),
-    "bds": ("BeiDou",),
-    "gps": ("GPS",),
-    "galileo": ("Galileo",),
-    "glonass": ("GLONASS",),
-}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,7 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "over time: a map (--out), a JSON summary or a CSV grid. TARGET is a system "
         "(beidou-3), any catalogue target, or constellation words for multi-GNSS from "
         "--elements files: gnss (BeiDou+GPS+Galileo+GLONASS, one receiver clock each), or a "
-        "comma list of beidou, gps, galileo, glonass.",
+        "comma list of beidou, gps, galileo, glonass, also after a catalogue target "
+        "(beidou-3,gps: BeiDou-3 with GPS).",
     )
     parser.add_argument("target", metavar="TARGET",
                         help="beidou-3, a catalogue target, or gnss / gps,galileo,... "
@@ -107,92 +99,38 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _constellations_of(target: str) -> tuple[str, ...] | None:
-    words = [w.strip().lower() for w in target.split(",") if w.strip()]
-    if not words or not all(w in _CONSTELLATION_WORDS for w in words):
-        return None
-    out: list[str] = []
-    for w in words:
-        for c in _CONSTELLATION_WORDS[w]:
-            if c not in out:
-                out.append(c)
-    return tuple(out)
+    from orbitkit.coverage_targets import constellations_of
+
+    return constellations_of(target)
 
 
 def _multi_gnss_sets(args: argparse.Namespace, wanted: tuple[str, ...], at: datetime,
                      until: datetime | None = None):
-    """Element sets of the wanted constellations from --elements files, and group indices.
+    """Element sets of the wanted constellations from --elements files, and group indices;
+    several sets of one satellite switch along ``[at, until]`` (named on stderr)."""
+    from orbitkit.coverage_targets import multi_gnss_sets
 
-    Several sets of one satellite switch along ``[at, until]`` at the midpoints between
-    their epochs (:mod:`orbitkit.elements.switching`); each switch is named on stderr."""
-    from orbitkit.coverage import classify_constellation
-    from orbitkit.elements.sources import read_element_files
-    from orbitkit.elements.switching import orbit_for_span
-
-    files = list(args.elements or [])
-    if not files:
-        raise UserError(
-            f"TARGET {args.target!r} takes its satellites from element files: give --elements "
-            "FILE (e.g. a CelesTrak 'gnss' group file)"
-        )
-    store, errors = read_element_files(files)
-    if errors:
-        warn(f"{len(errors)} bad record(s) in the element files were skipped "
-             f"(first: {errors[0]})")
-    sets, groups = [], []
-    for norad in store.norad_ids():
-        es = orbit_for_span(store.sets_for(norad), at, until)
-        if es is None:
-            continue
-        for switch in es.switches(at, until) if until is not None else []:
-            info(switch.message())
-        constellation = classify_constellation(es.name)
-        if constellation in wanted:
-            sets.append(es)
-            groups.append(wanted.index(constellation))
-    present = sorted(set(groups))
-    if not sets:
-        raise UserError(f"no {', '.join(wanted)} satellites in {', '.join(files)} (names are "
-                        "read the CelesTrak way: GPS ..., GSAT0nnn, COSMOS ..., BEIDOU ...)")
-    # renumber so the groups are 0..C-1 over the constellations actually present
-    names = [wanted[g] for g in present]
-    groups = [present.index(g) for g in groups]
+    sets, groups, names, warnings = multi_gnss_sets(args.elements or [], wanted, at,
+                                                    target=args.target, until=until)
+    for message in warnings:
+        warn(message)
     return sets, groups, names
 
 
 def _elements_summary(sets: list[Any]) -> dict[str, Any]:
-    from collections import Counter
+    from orbitkit.coverage_targets import elements_summary
 
-    out: dict[str, Any] = dict(Counter(es.source for es in sets))
-    epochs = [es.epoch for es in sets]
-    out["epoch_min_utc"] = min(epochs).strftime("%Y-%m-%dT%H:%M:%SZ") if epochs else None
-    out["epoch_max_utc"] = max(epochs).strftime("%Y-%m-%dT%H:%M:%SZ") if epochs else None
-    out["illustrative"] = any(es.source == "nominal" for es in sets)
-    return out
+    return elements_summary(sets)
 
 
 # ----------------------------------------------------------------------------- run
 
 
-# Most epochs in one run: 200,000 is 3.8 years every 10 min (or 139 days every minute).
-# Checked before the list of times is built: --hours 1e6 used to spend minutes and gigabytes
-# building 60 million datetimes before any other limit could say no.
-_MAX_EPOCHS = 200_000
-
-
 def _times(start: datetime, hours: float, step_min: float) -> list[datetime]:
-    # the span is half-open, [start, start + hours): 24 h every 10 min is 144 epochs, so a
-    # day's statistics do not count the repeated instant twice
-    n_float = math.floor(hours * 60.0 / step_min + 1e-9)
-    if n_float < 1:
-        raise UserError(f"--hours {hours:g} is shorter than one --step-min {step_min:g} step")
-    if n_float > _MAX_EPOCHS:
-        raise UserError(
-            f"--hours {hours:g} every --step-min {step_min:g} is {n_float:,.0f} epochs (limit "
-            f"{_MAX_EPOCHS:,}); use fewer --hours or a longer --step-min"
-        )
-    n = int(n_float)
-    step = timedelta(minutes=step_min)
-    return [start + i * step for i in range(n)]
+    # one code path with the web planning endpoint: orbitkit.coverage_targets
+    from orbitkit.coverage_targets import epoch_times
+
+    return epoch_times(start, hours, step_min)
 
 
 def _site_figure_path(out: Path) -> Path:
@@ -251,13 +189,22 @@ def run(args: argparse.Namespace) -> int:
         label = "+".join(group_names)
     else:
         from orbitkit.cli._elements import elements_for_cli
+        from orbitkit.coverage_targets import split_coverage_target, with_constellations
 
-        resolution = elements_for_cli(args, args.target, start, one_per_orbit=True,
-                                      until=times[-1])
+        catalogue_part, extra = split_coverage_target(args.target)
+        resolution = elements_for_cli(args, catalogue_part or args.target, start,
+                                      one_per_orbit=True, until=times[-1])
         sets, members = list(resolution.sets), list(resolution.members)
         groups, group_names = None, []
         elements = resolution.sources_summary()
         label = args.target
+        if extra:  # beidou-3,gps,...: the catalogue's sets plus constellations from files
+            sets, groups, group_names, notes = with_constellations(
+                sets, catalogue_part, args.elements or [], extra, start)
+            for message in notes:
+                warn(message)
+            members, label = None, "+".join(group_names)
+            elements = _elements_summary(sets)
     if not sets:
         raise UserError(f"no element sets for {args.target!r}")
 
