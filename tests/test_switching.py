@@ -263,3 +263,36 @@ def test_a_span_starting_before_launch_starts_at_launch(capsys, files):
     # a span wholly before the launch is still refused
     assert main(["passes", str(TIANHE), "--station", "beijing", "--elements", str(files[0]),
                  "--start", "2021-04-20T00:00:00Z", "--days", "2"]) == 2
+
+
+# --------------------------------------------------------------------------- property
+
+
+def test_the_rule_is_nearest_epoch_at_every_instant(active_2026):
+    """Any epochs, any instants: the series gives exactly what sgp4 gives on the set that
+    orbitkit.elements.select.nearest() picks for that instant (distinct satrecs per set,
+    so a wrong choice shows as a different position)."""
+    from dataclasses import replace
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from orbitkit.elements.select import nearest
+
+    pool = sets_from_file(active_2026, [25544, 48274, 49008, 43655, 43010])
+    base = datetime(2026, 2, 20, tzinfo=UTC)
+
+    @settings(max_examples=40, deadline=None)
+    @given(offsets_h=st.lists(st.integers(0, 24 * 20), min_size=2, max_size=5, unique=True),
+           probes_h=st.lists(st.floats(-48.0, 24 * 22.0), min_size=1, max_size=20))
+    def check(offsets_h, probes_h):
+        sets = [replace(pool[k], norad_id=1, epoch=base + timedelta(hours=h))
+                for k, h in enumerate(offsets_h)]
+        series = ElementSetSeries(sets)
+        when = [base + timedelta(hours=h) for h in probes_h]
+        r = propagate([series], when).r_teme_km[0]
+        for j, t in enumerate(when):
+            want = propagate([nearest(sets, t)], [t]).r_teme_km[0, 0]
+            assert np.array_equal(r[j], want), (offsets_h, probes_h[j])
+
+    check()
