@@ -1611,7 +1611,8 @@ def find_passes(
         for es in sets:
             result.switches.extend(es.switches(t_start, t_stop) if hasattr(es, "switches")
                                    else [])
-    ids = [-1 if es.norad_id is None else int(es.norad_id) for es in sets]
+    # an object the catalogue does not map (a GNSS PRN only) has no number: None
+    ids = [None if es.norad_id is None else int(es.norad_id) for es in sets]
     return _find(orbits, ids, [es.name for es in sets], masks,
                  result, visibility=visibility, margin_deg=margin_deg,
                  horizon_step_s=horizon_step_s)
@@ -1633,7 +1634,7 @@ def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mas
         geo_sat = np.array([is_geosynchronous(r) for r in search.revs_per_day])
         as_interval = geo_sat[p["sat"]] | (p["start_cut"] & p["end_cut"])
         # sorted output: by rise time, then station, then NORAD number
-        norad = np.array(ids)
+        norad = np.array([-1 if n is None else n for n in ids])
         order = np.lexsort((norad[p["sat"]], p["sta"], p["rise"]))
         p = {k: v[order] for k, v in p.items()}
         as_interval = as_interval[order]
@@ -1659,7 +1660,7 @@ def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mas
     result.failed_samples = search.geo.failed
     result.incomplete_passes = search.incomplete
     if result.failed_samples:
-        bad = sorted({ids[s] for s in range(len(ids))
+        bad = sorted({ids[s] if ids[s] is not None else -1 for s in range(len(ids))
                       if not _propagates(orbits, s, duration)})
         which = f" (NORAD {', '.join(map(str, bad[:10]))}{'...' if len(bad) > 10 else ''})" \
             if bad else ""
