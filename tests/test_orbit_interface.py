@@ -158,3 +158,18 @@ def test_cli_verbs_take_a_registered_source(capsys, toy_file):
     assert out == ""  # refused before the CSV header is written
     assert "covers 2026-02-24T00:00:00Z .. 2026-02-25T00:00:00Z" in err
     assert "Traceback" not in err
+
+
+def test_claiming_a_pipe_does_not_consume_it(monkeypatch, toy_file, active_2026, css):
+    """With a reader registered, standard input is looked at to see whose it is: the reader
+    that gets it (toy or TLE) must still read all of it."""
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(toy_file.read_bytes())))
+    res = load_element_sets("C99", files=["-"], at=T0, offline=True)
+    assert res.sets[0].kind == "precise"
+    tle = f"{css.name}\n{css.line1}\n{css.line2}\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(tle.encode())))
+    res = load_element_sets(str(CSS), files=["-"], at=T0, offline=True)
+    assert res.sets[0].kind == "tle" and res.sets[0].line1 == css.line1
