@@ -35,6 +35,12 @@ How
    one frame rotation for all.
 4. **Visibility by eye** (``visible``): see :func:`find_passes`.
 
+Any orbit source: plain element sets go through sgp4 directly (:class:`_Sgp4Orbits`); any
+other :class:`~orbitkit.elements.orbit.Orbit` (GNSS, OEM, several sets of one object switching
+along the window) through :class:`orbitkit.orbit_model.SourceOrbits`, which also puts a
+coarse sample either side of each switch of element set, so that the jump a switch makes
+is bracketed like any rise or set (:mod:`orbitkit.elements.switching`).
+
 Azimuth-dependent masks are scanned against their lowest point; the windows around
 flagged samples are then resampled every ``horizon_step_s`` (default 5 s) against the
 full mask, so mask notches crossed in less than that are not resolved.
