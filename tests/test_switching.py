@@ -296,3 +296,16 @@ def test_the_rule_is_nearest_epoch_at_every_instant(active_2026):
             assert np.array_equal(r[j], want), (offsets_h, probes_h[j])
 
     check()
+
+
+def test_a_constellations_switches_end_in_one_summary_line(capsys, files):
+    """Two snapshots of BeiDou-3: some 30 satellites switch on 2021-09-04. Three are named,
+    then one line sums up the rest; JSON lists every one."""
+    status = main(["passes", "beidou-3", "--station", "beijing", "--elements", str(files[0]),
+                   "--elements", str(files[1]), "--start", "2021-09-04T00:00:00Z",
+                   "--days", "1", "--format", "json"])
+    captured = capsys.readouterr()
+    switches = [r for r in json.loads(captured.out) if r.get("kind") == "element_switch"]
+    assert status == 0 and len(switches) > 20
+    assert captured.err.count("element sets switch at") == 3
+    assert f"and {len(switches) - 3} more switches of element set" in captured.err

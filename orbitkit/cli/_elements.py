@@ -66,11 +66,27 @@ def elements_for_cli(args: argparse.Namespace, target: str, at: datetime | None,
         resolution, notes = resolution.one_per_orbit()
         for note in notes:
             info(note)
-    for switch in resolution.switches:
-        info(switch.message())
+    _report_switches(resolution.switches)
     if until is not None and at is not None:
         _warn_stale_at_end(resolution.sets, at, until)
     return resolution
+
+
+#: Switches named one by one on stderr; beyond that, one summary line (JSON lists them all).
+_MAX_SWITCH_LINES = 5
+
+
+def _report_switches(switches: list[Any]) -> None:
+    """One line per switch of element set with its jump; a constellation's many switches
+    (two snapshots of 35 satellites) end in one summary line instead of burying the rest."""
+    shown = switches if len(switches) <= _MAX_SWITCH_LINES else switches[:3]
+    for switch in shown:
+        info(switch.message())
+    if len(shown) < len(switches):
+        rest = switches[len(shown):]
+        info(f"... and {len(rest)} more switches of element set (jumps "
+             f"{min(s.jump_km for s in rest):,.1f}-{max(s.jump_km for s in rest):,.1f} km); "
+             "--format json lists every one")
 
 
 def _in_use(orbit: Any, t: datetime) -> ElementSet | None:
