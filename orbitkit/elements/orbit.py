@@ -40,7 +40,11 @@ How to add a source (e.g. RINEX navigation, SP3, OEM)
    ``frame`` (``"itrs"`` for broadcast and SP3; ``"gcrs"`` for an OEM in GCRF, after
    turning EME2000 into GCRS yourself; ``"itrs"`` for an OEM in ITRF), ``span`` (first and
    last valid instant, aware UTC), ``norad_id`` (from the catalogue, e.g. BeiDou-3 PRNs in
-   ``catalog/beidou-3.toml``; ``None`` when unmapped), ``prn`` and ``name``; implement
+   ``catalog/beidou-3.toml``; ``None`` when unmapped), ``prn``, ``name``, and
+   ``cospar_id``, ``source`` (= the kind), ``origin`` (file and line) and ``epoch`` (the
+   start of the span, or a reference epoch); give ``status_messages`` for your nonzero
+   codes and, optionally, ``epochs_used`` (the record in use at each instant, e.g. its
+   toe: passes then say which record they used); implement
    :meth:`Orbit.states` (vectorised over times: no Python loop over time steps) and,
    when many satellites can share one call, override :meth:`Orbit.batch_states`. Return
    status 0 for good samples and a nonzero code (NaN states) for bad ones; never
@@ -56,6 +60,10 @@ How to add a source (e.g. RINEX navigation, SP3, OEM)
    as TLE/OMM. Read your files with :func:`orbitkit.elements.files.read_input_bytes` or
    ``open_text``, so that ``-`` (standard input), pipes and gzip work as for element files
    (a pipe is read once and kept, so claiming it does not consume it).
+
+``tests/orbit_source_example.py`` is a complete toy source in ~100 lines (ITRS states, a
+span, a PRN, a file format of its own), and ``tests/test_orbit_interface.py`` runs every
+analysis on it.
 
 That is all: ``load_element_sets`` returns your orbits in ``ElementResolution.sets``, and
 ``propagate``, ``find_passes``, ``sky_view``, ``ground_track`` and coverage take them like
