@@ -99,6 +99,7 @@ def test_load_element_sets_switches_along_the_span_and_reports_the_jump(files, t
     # the two sets disagree by thousands of km there (Tianhe manoeuvred in between)
     assert 1000 < sw.jump_km < 20000
     d = res.to_dict()
+    assert d["sources"]["epoch_max_utc"] == "2021-09-17T05:35:26Z"  # every set in use
     assert d["switches"][0]["jump_km"] == round(sw.jump_km, 3)
     assert d["switches"][0]["from_epoch_utc"] == "2021-08-23T03:39:18Z"
     # without a span, the set nearest the instant, as before

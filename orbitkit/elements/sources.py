@@ -153,7 +153,7 @@ class ElementResolution:
         when empty), ``missing`` (count) and ``illustrative`` (any nominal set).
         """
         out: dict[str, Any] = dict(Counter(es.source for es in self.sets))
-        epochs = [es.epoch for es in self.sets]
+        epochs = [e for es in self.sets for e in _epochs(es)]
         out["epoch_min_utc"] = min(epochs).strftime(_UTC_FMT) if epochs else None
         out["epoch_max_utc"] = max(epochs).strftime(_UTC_FMT) if epochs else None
         out["missing"] = len(self.missing)
@@ -170,7 +170,7 @@ class ElementResolution:
                     "the cache): positions are illustrative; give a TLE/OMM file, e.g. a "
                     "CelesTrak snapshot, for real tracked elements")
         kinds = ", ".join(sorted({es.source for es in real}))
-        newest = max(es.epoch for es in real)
+        newest = max(e for es in real for e in _epochs(es))
         nominal = len(self.sets) - len(real)
         extra = f"; {nominal} from nominal design orbits" if nominal else ""
         return f"real element sets ({kinds}), epochs up to {newest:%Y-%m-%d %H:%M} UTC{extra}"
@@ -185,6 +185,14 @@ class ElementResolution:
             "sources": self.sources_summary(),
             **({"switches": [sw.to_dict() for sw in self.switches]} if self.switches else {}),
         }
+
+
+def _epochs(orbit: Any) -> list[datetime]:
+    """Every epoch an orbit uses: each set of a series, else its one epoch (if any)."""
+    sets = getattr(orbit, "sets", None)
+    if isinstance(sets, list):
+        return [es.epoch for es in sets]
+    return [orbit.epoch] if orbit.epoch is not None else []
 
 
 def _set_dict(es: ElementSet, at: datetime) -> dict[str, Any]:
