@@ -473,9 +473,9 @@ class PassSearch:
         if self._passes is not None:
             return pass_records(self._passes)
         out = [dict(zip(PASS_KEYS, row, strict=True)) for row in self.rows()]
-        if self._table is not None and self._table.get("epoch") is not None:
-            stamps = np.datetime_as_string(self._table["epoch"].astype("datetime64[ms]"),
-                                           unit="ms")
+        epoch = None if self._table is None else self._table.get("epoch")
+        if epoch is not None and not np.isnat(epoch).all():
+            stamps = np.datetime_as_string(epoch.astype("datetime64[ms]"), unit="ms")
             for rec, stamp in zip(out, stamps.tolist(), strict=True):
                 if stamp != "NaT":
                     rec["elements_epoch_utc"] = stamp + "Z"
@@ -1599,29 +1599,38 @@ def find_passes(
                                            for m in masks])
     if not sets:
         return result
+    starts = [getattr(es, "valid_from", None) for es in sets]
+    if all(t is not None and t > t_start for t in starts) and min(starts) < t_stop:
+        # every object's orbit starts later (its launch): so does the search
+        t_start = result.start_utc = min(starts)
+        duration = (t_stop - t_start).total_seconds()
+        result.warnings.append(f"the search starts at {format_utc(t_start)}, when the "
+                               "first of the objects' orbits starts (its launch)")
+    orbits = _orbit_model(sets, t_start, duration)
+    for es in sets:
+        result.switches.extend(es.switches(t_start, t_stop) if hasattr(es, "switches")
+                               else [])
+    return _find(orbits, _ids(sets), [es.name for es in sets], masks,
+                 result, visibility=visibility, margin_deg=margin_deg,
+                 horizon_step_s=horizon_step_s)
+
+
+def _ids(sets: Sequence[Any]) -> list[int | None]:
+    """NORAD numbers; ``None`` for an object the catalogue does not map (a GNSS PRN only)."""
+    return [None if es.norad_id is None else int(es.norad_id) for es in sets]
+
+
+def _orbit_model(sets: Sequence[Any], start: datetime, duration_s: float) -> _OrbitModel:
+    """The search's orbit model: sgp4 directly for plain element sets, else the generic
+    model over any :class:`~orbitkit.elements.orbit.Orbit` (other sources, sets switching
+    along the window; it refuses a window outside a source's span)."""
     from orbitkit.elements.model import ElementSet
 
     if all(isinstance(es, ElementSet) for es in sets):
-        orbits: _OrbitModel = _Sgp4Orbits(sets, t_start, duration)
-    else:  # any other source, or several sets of one object switching along the window
-        from orbitkit.orbit_model import SourceOrbits
+        return _Sgp4Orbits(sets, start, duration_s)
+    from orbitkit.orbit_model import SourceOrbits
 
-        starts = [getattr(es, "valid_from", None) for es in sets]
-        if all(t is not None and t > t_start for t in starts) and min(starts) < t_stop:
-            # every object's orbit starts later (its launch): so does the search
-            t_start = result.start_utc = min(starts)
-            duration = (t_stop - t_start).total_seconds()
-            result.warnings.append(f"the search starts at {format_utc(t_start)}, when the "
-                                   "first of the objects' orbits starts (its launch)")
-        orbits = SourceOrbits(sets, t_start, duration)
-        for es in sets:
-            result.switches.extend(es.switches(t_start, t_stop) if hasattr(es, "switches")
-                                   else [])
-    # an object the catalogue does not map (a GNSS PRN only) has no number: None
-    ids = [None if es.norad_id is None else int(es.norad_id) for es in sets]
-    return _find(orbits, ids, [es.name for es in sets], masks,
-                 result, visibility=visibility, margin_deg=margin_deg,
-                 horizon_step_s=horizon_step_s)
+    return SourceOrbits(sets, start, duration_s)
 
 
 def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mask],
@@ -1654,10 +1663,14 @@ def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mas
             vis = _visible(search.geo, dark, sub["sat"], sub["sta"], sub["rise"], sub["set"],
                            orbits.jd0, orbits.fr0).tolist()
         max_t = np.clip(t_max, sub["rise"], sub["set"])
-        epoch = None
+        # which set each pass used, the one in force at its culmination, where an orbit
+        # switches sets along the window; NaT elsewhere (a column in every table, so that
+        # tables of satellite blocks join whatever their orbits)
+        epoch = np.full(max_t.size, np.datetime64("NaT", "us"))
         if getattr(orbits, "switching", False):
-            # which set each pass used: the one in force at its culmination
-            epoch = orbits.epochs_used(sub["sat"], max_t)
+            got = orbits.epochs_used(sub["sat"], max_t)
+            if got is not None:
+                epoch = got
         result._set_table(dict(sub, max_t=max_t, max_el=el_max, max_az=az_max, visible=vis,
                                ids=ids, names=names, epoch=epoch))
         if iv.size:
