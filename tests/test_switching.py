@@ -209,6 +209,10 @@ def test_ground_tracks_and_sky_views_use_the_set_in_force(two_sets):
 def test_staleness_uses_the_age_of_the_set_in_use(capsys, files):
     """29 days from one set of 2021-08-23 is stale by the end; with the set of 2021-09-17
     in use by then, it is not."""
+    one = load_element_sets(str(TIANHE), files=files[:1], at=START, until=STOP, offline=True)
+    assert any(w.startswith("at the end of the span (2021-09-21 00:00Z)") for w in one.warnings)
+    both = load_element_sets(str(TIANHE), files=files, at=START, until=STOP, offline=True)
+    assert not any("older than" in w for w in both.warnings)
     argv = ["ephemeris", str(TIANHE), "--start", "2021-08-23T00:00:00Z",
             "--stop", "2021-09-21T00:00:00Z", "--step-s", "86400", "--format", "csv"]
     assert main([*argv, "--elements", str(files[0])]) == 0
