@@ -102,6 +102,12 @@ _EXPORTS: dict[str, str] = {
     "OrbitSource": "orbitkit.elements.orbit",
     "OutsideSpanError": "orbitkit.elements.orbit",
     "ElementSetSeries": "orbitkit.elements.switching",
+    # GNSS broadcast and precise orbits
+    "read_rinex_nav": "orbitkit.gnss",
+    "read_sp3": "orbitkit.gnss",
+    "BroadcastOrbits": "orbitkit.gnss",
+    "PreciseOrbits": "orbitkit.gnss",
+    "compare_orbits": "orbitkit.gnss.compare",
 }
 
 # public name -> (module, name there), where the name there would be ambiguous at the top

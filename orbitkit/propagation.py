@@ -431,8 +431,7 @@ class Ephemeris:
         stamps = format_utc_array(self.times)
         ok = self.ok
         formats = [f"{{:.{d}f}}" for d in decimals]
-        # an object the catalogue does not map (-1 inside) has no number: an empty field
-        ids = [int(n) if n >= 0 else None for n in self.norad_ids]
+        ids = [int(n) for n in self.norad_ids]
         for j in range(values.shape[1]):
             stamp = str(stamps[j])
             for i in np.flatnonzero(ok[:, j]):
@@ -469,7 +468,7 @@ class Ephemeris:
         sats = []
         for i, es in enumerate(self.element_sets):
             entry: dict[str, Any] = {
-                "norad_id": int(self.norad_ids[i]) if self.norad_ids[i] >= 0 else None,
+                "norad_id": int(self.norad_ids[i]),
                 "name": self.names[i],
                 "source_kind": getattr(es, "kind", None),
                 "elements": es.to_dict(),
@@ -486,7 +485,7 @@ class Ephemeris:
             "times_utc": format_utc_array(self.times).tolist(),
             "satellites": sats,
             "failures": [
-                {"norad_id": f.norad_id if f.norad_id >= 0 else None, "name": f.name,
+                {"norad_id": f.norad_id, "name": f.name,
                  "first_time_utc": f.first_time.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
                  "count": f.count, "message": f.message}
                 for f in self.failures()

@@ -83,10 +83,10 @@ def test_an_itrs_native_source_gives_every_frame(css):
     assert np.abs(lat - lat0).max() < 1e-9 and np.abs(alt - alt0).max() < 1e-9
     d = eph.to_dict("itrs")
     assert d["satellites"][0]["source_kind"] == "precise" and d["satellites"][0]["prn"] == "C99"
-    # an object the catalogue does not map: known by PRN, no number in the results
+    # an object the catalogue does not map: known by PRN, NORAD -1 in the results
     unmapped = ToyOrbit("C99", None, (T0, T1), css.satrec, "toy")
     d = propagate([unmapped], times[:3]).to_dict("itrs")
-    assert d["satellites"][0]["norad_id"] is None and d["satellites"][0]["prn"] == "C99"
+    assert d["satellites"][0]["norad_id"] == -1 and d["satellites"][0]["prn"] == "C99"
     assert d["satellites"][0]["elements"]["span_utc"] == ["2026-02-24T00:00:00Z",
                                                           "2026-02-25T00:00:00Z"]
     # a mix of native frames comes out Earth-fixed, each satellite right
@@ -108,7 +108,7 @@ def test_passes_and_sky_views_work_on_any_source(css):
     unmapped = find_passes([ToyOrbit("C99", None, (T0, T1), css.satrec, "toy")], "beijing",
                            T0, T1, min_elevation_deg=10.0)
     assert [(r["norad_id"], r["name"]) for r in unmapped.records()] == \
-        [(None, "C99")] * len(ref.passes)
+        [(-1, "C99")] * len(ref.passes)
     times = [T0 + timedelta(minutes=k) for k in range(0, 600, 7)]
     a, b = sky_view([toy], "beijing", times), sky_view([css], "beijing", times)
     assert np.abs(a.el_deg - b.el_deg).max() < 1e-9
