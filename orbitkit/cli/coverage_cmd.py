@@ -127,11 +127,21 @@ def _multi_gnss_sets(args: argparse.Namespace, wanted: tuple[str, ...], at: date
             f"TARGET {args.target!r} takes its satellites from element files: give --elements "
             "FILE (e.g. a CelesTrak 'gnss' group file)"
         )
+    from orbitkit.elements.orbit import open_file_sources
+
+    file_sources, files = open_file_sources(files)
+    sets, groups = [], []
+    for source in file_sources:  # RINEX navigation / SP3 files: satellites by PRN
+        for orbit, constellation in getattr(source, "constellation_orbits", lambda w: [])(
+                wanted):
+            sets.append(orbit)
+            groups.append(wanted.index(constellation))
+        for note in getattr(source, "unhealthy_notes", lambda: [])():
+            warn(note)  # excluded from DOP, and named
     store, errors = read_element_files(files)
     if errors:
         warn(f"{len(errors)} bad record(s) in the element files were skipped "
              f"(first: {errors[0]})")
-    sets, groups = [], []
     for norad in store.norad_ids():
         es = orbit_for_span(store.sets_for(norad), at, until)
         if es is None:
