@@ -212,6 +212,17 @@ class BroadcastOrbits:
         sqrtA = rec.values[rows, _KEPLER_COL["sqrtA"]]
         return bool(np.median(is_bds_geo(i0, sqrtA)))
 
+    def orbit_class(self, prn: str) -> str:
+        """``"GEO"``, ``"IGSO"`` or ``"MEO"`` from the records (semi-major axis, inclination;
+        GLONASS: MEO)."""
+        if self.is_geo(prn):
+            return "GEO"
+        rec, rows = self._rows.get(prn, (None, np.zeros(0, int)))
+        if rec is None or not len(rows) or prn[0] == "R":
+            return "MEO"
+        a_m = float(np.median(rec.values[rows, _KEPLER_COL["sqrtA"]])) ** 2
+        return "IGSO" if a_m > 35.0e6 else "MEO"
+
     def _select(self, prn: str, t_ns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row index or -1, status) of the nearest-toe record for each time."""
         rec, rows = self._rows.get(prn, (None, np.zeros(0, int)))

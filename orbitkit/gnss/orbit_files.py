@@ -77,6 +77,17 @@ class TleOrbits:
         return bool(es is not None and abs(es.satrec.no_kozai * 1440 / (2 * np.pi) - 1.0027)
                     < 0.05 and np.degrees(es.satrec.inclo) < 20)
 
+    def orbit_class(self, prn: str) -> str:
+        """GEO / IGSO / MEO from the mean motion and inclination of the set."""
+        from orbitkit.gnss.broadcast import GM_GPS
+
+        if self.is_geo(prn):
+            return "GEO"
+        if prn not in self.sets:
+            return "MEO"
+        n = self.sets[prn].satrec.no_kozai / 60.0   # rad/min -> rad/s
+        return "IGSO" if (GM_GPS / n**2) ** (1 / 3) > 35e6 else "MEO"
+
     def positions(self, prns, t_gpst_ns, offset_s=None) -> OrbitSamples:
         from orbitkit.gnss.timescales import gpst_ns_to_utc
         from orbitkit.propagation import propagate
@@ -99,25 +110,7 @@ class TleOrbits:
 
 def orbit_class_of(orbits, prn: str) -> str:
     """GEO / IGSO / MEO of a PRN from what the file itself says (records or positions)."""
-    if orbits.is_geo(prn):
-        return "GEO"
-    from orbitkit.gnss.broadcast import GM_GPS
-
-    if hasattr(orbits, "nav"):
-        rows = orbits._rows.get(prn, (None, np.zeros(0, int)))
-        rec, idx = rows
-        if rec is not None and len(idx) and prn[0] != "R":
-            a = np.median(rec.column("sqrtA")[idx]) ** 2
-            return "IGSO" if a > 35e6 else "MEO"
-    if hasattr(orbits, "r_ecef_m") and isinstance(orbits.r_ecef_m, dict) and prn in \
-            orbits.r_ecef_m:
-        radius = np.linalg.norm(orbits.r_ecef_m[prn][1], axis=1).mean()
-        return "IGSO" if radius > 35e6 else "MEO"
-    if hasattr(orbits, "sets") and prn in orbits.sets:
-        n = orbits.sets[prn].satrec.no_kozai / 60.0   # rad/s
-        a = (GM_GPS / n**2) ** (1 / 3)
-        return "IGSO" if a > 35e6 else "MEO"
-    return "MEO"
+    return orbits.orbit_class(prn)
 
 
 def open_orbit_file(path: str | Path, prn_of_norad: dict[int, str] | None = None):
