@@ -55,12 +55,21 @@ class TleOrbits:
 
     def __init__(self, sets: list, prn_of_norad: dict[int, str], path: str = "") -> None:
         self.path = path
-        self.sets = {}
+        self.all_sets: dict[str, list] = {}
         for es in sets:
             prn = prn_of_norad.get(es.norad_id)
-            if prn and (prn not in self.sets or es.epoch > self.sets[prn].epoch):
-                self.sets[prn] = es  # latest set of each PRN
+            if prn:
+                self.all_sets.setdefault(prn, []).append(es)
+        # the latest set of each PRN describes it; positions use the set nearest in time
+        self.sets = {p: max(v, key=lambda es: es.epoch) for p, v in self.all_sets.items()}
         self.prn_of_norad = prn_of_norad
+
+    def _nearest(self, prn: str, utc_mid: np.datetime64):
+        from datetime import UTC, datetime
+
+        mid = datetime.fromtimestamp(int(utc_mid.astype("datetime64[s]").astype(np.int64)),
+                                     tz=UTC)
+        return min(self.all_sets[prn], key=lambda es: abs((es.epoch - mid).total_seconds()))
 
     @property
     def prns(self) -> list[str]:
@@ -101,7 +110,8 @@ class TleOrbits:
             base = t_ns if t_ns.ndim == 1 else t_ns[0]
             off = 0.0 if offset_s is None else float(np.ravel(offset_s)[0])
             utc = gpst_ns_to_utc(base + int(round(off * 1e9)))
-            eph = propagate([self.sets[prns[i]] for i in have], utc)
+            mid = utc[len(utc) // 2]
+            eph = propagate([self._nearest(prns[i], mid) for i in have], utc)
             r[have] = eph.r_itrs_km * 1e3
             status[have] = np.where(eph.ok, OK, NOT_IN_FILE)
         return OrbitSamples(list(prns), t_ns, r, status, np.zeros((n_s, n_t), np.int64),
