@@ -480,7 +480,9 @@ def bare_member(norad_id: int | None, name: str | None = None, cospar_id: str | 
 #: ``claims(path, head: bytes) -> bool`` says whether a file is of that kind (``head``: its
 #: first 4 kB, decompressed when gzipped); ``open_files(paths) -> OrbitSource`` reads all
 #: files of that kind. Tried in order; files nobody claims are TLE/OMM element files.
-FILE_SOURCES: list[tuple[str, str, str]] = []
+FILE_SOURCES: list[tuple[str, str, str]] = [
+    ("gnss", "orbitkit.gnss.sources:claims", "orbitkit.gnss.sources:open_files"),
+]
 
 
 def _head(path: str | Path, size: int = 4096) -> bytes:
@@ -527,7 +529,10 @@ def open_file_sources(paths: Sequence[str | Path]) -> tuple[list[OrbitSource], l
     rest: list[str | Path] = []
     claims = [_load(c) for _, c, _ in FILE_SOURCES]
     for path in paths:
-        head = _head(Path(path))
+        # only regular files are peeked at: reading the head of standard input or a pipe
+        # would consume it before the TLE/OMM reader gets it
+        regular = str(path) != "-" and Path(path).is_file()
+        head = _head(Path(path)) if regular else b""
         for k, claim in enumerate(claims):
             if head and claim(Path(path), head):
                 claimed.setdefault(k, []).append(path)
