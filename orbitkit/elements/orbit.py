@@ -467,7 +467,9 @@ def bare_member(norad_id: int | None, name: str | None = None, cospar_id: str | 
 #: ``claims(path, head: bytes) -> bool`` says whether a file is of that kind (``head``: its
 #: first 4 kB, decompressed when gzipped); ``open_files(paths) -> OrbitSource`` reads all
 #: files of that kind. Tried in order; files nobody claims are TLE/OMM element files.
-FILE_SOURCES: list[tuple[str, str, str]] = []
+FILE_SOURCES: list[tuple[str, str, str]] = [
+    ("oem", "orbitkit.elements.oem_source:claims", "orbitkit.elements.oem_source:open_files"),
+]
 
 
 def _head(path: Path, size: int = 4096) -> bytes:
