@@ -473,6 +473,13 @@ FILE_SOURCES: list[tuple[str, str, str]] = [
 
 
 def _head(path: Path, size: int = 4096) -> bytes:
+    # A pipe (``--elements /dev/stdin``, ``<(...)``) can be read only once: sniffing it
+    # would eat what the element reader needs, so it is left to the TLE/OMM reader.
+    try:
+        if not path.is_file():
+            return b""
+    except OSError:
+        return b""
     try:
         with open(path, "rb") as fh:
             head = fh.read(size)
