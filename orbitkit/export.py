@@ -49,6 +49,9 @@ __all__ = [
     "write_track",
     "WRITERS",
     "TRACK_FORMATS",
+    "passes_json_records",
+    "passes_to_csv",
+    "passes_csv_text",
 ]
 
 # Colours (RGBA 0-255) for the satellites in KML/CZML: matplotlib's tab10, so files and
@@ -455,3 +458,84 @@ def write_track(track: GroundTrack, path: str | Path) -> Path:
         )
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# ----------------------------------------------------------------------------- passes
+# The CLI's `passes --format csv|json` and the web endpoints write passes through these two,
+# so a file downloaded from the page is the file the command line writes.
+
+
+def passes_json_records(search: Any) -> list[dict[str, Any]]:
+    """What ``orbitkit passes --format json`` prints: the passes of a
+    :class:`~orbitkit.passes.PassSearch` as records (``"kind": "pass"``), then its visibility
+    intervals (``"kind": "visibility"``), then the element-set switches inside the window
+    (``"kind": "element_switch"``)."""
+    return ([{"kind": "pass", **r} for r in search.records()]
+            + [v.to_dict() for v in search.intervals]
+            + [sw.to_dict() for sw in getattr(search, "switches", ())])
+
+
+def _csv_field(value: Any) -> str:
+    """One CSV field as :mod:`csv` (QUOTE_MINIMAL) writes it."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else repr(value) if isinstance(value, float) \
+        else str(value)
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def passes_to_csv(search: Any) -> str:
+    """The passes of a :class:`~orbitkit.passes.PassSearch` as CSV text, one row per pass
+    then one per visibility interval, columns :data:`PASS_CSV_COLUMNS`."""
+    return passes_csv_text(search.columns(), search.intervals)
+
+
+#: CSV columns of passes: the pass keys, then the record kind ("pass" or "visibility") and
+#: the lowest elevation of a visibility interval (empty for a pass).
+PASS_CSV_COLUMNS = ("norad_id", "name", "station", "rise_utc", "rise_az_deg", "max_utc",
+                    "max_elevation_deg", "max_az_deg", "set_utc", "set_az_deg", "duration_s",
+                    "visible", "starts_before_window", "ends_after_window", "kind",
+                    "min_elevation_deg")
+
+
+def _interval_row(v: Any) -> str:
+    """A GEO/IGSO visibility interval as a row of :data:`PASS_CSV_COLUMNS`."""
+    d = v.to_dict()
+    values = {"norad_id": d["norad_id"], "name": d["name"], "station": d["station"],
+              "rise_utc": d["start_utc"], "rise_az_deg": d["start_az_deg"],
+              "max_elevation_deg": d["max_elevation_deg"], "set_utc": d["end_utc"],
+              "set_az_deg": d["end_az_deg"], "duration_s": d["duration_s"],
+              "starts_before_window": d["starts_before_window"],
+              "ends_after_window": d["ends_after_window"], "kind": "visibility",
+              "min_elevation_deg": d["min_elevation_deg"]}
+    return ",".join(_csv_field(values.get(k)) for k in PASS_CSV_COLUMNS)
+
+
+def passes_csv_text(columns: dict[str, list[Any]], intervals: Any = ()) -> str:
+    """CSV text of pass columns keyed by :data:`orbitkit.passes.PASS_KEYS`, then one row per
+    visibility interval, under the header :data:`PASS_CSV_COLUMNS`.
+
+    The text is what :mod:`csv` writes, built column by column: each distinct value is
+    formatted once (``csv.writer`` formats ~30,000 rows of floats several times slower).
+    """
+    from orbitkit.passes import PASS_KEYS
+
+    cells = []
+    for name in PASS_KEYS:
+        col = columns[name]
+        if name.endswith(("_deg", "_s")):  # floats: repr, as csv.writer; never quoted
+            cells.append(list(map(repr, map(float, col))))
+        elif name.endswith("_utc"):  # ISO stamps: nothing to quote
+            cells.append(list(col))
+        else:  # names, station keys (may hold commas), ids, flags
+            cache: dict[Any, str] = {}
+            cells.append([cache[v] if v in cache else cache.setdefault(v, _csv_field(v))
+                          for v in col])
+    n_rows = len(columns[PASS_KEYS[0]])
+    cells += [["pass"] * n_rows, [""] * n_rows]
+    lines = [",".join(_csv_field(h) for h in PASS_CSV_COLUMNS)]
+    lines += [",".join(row) for row in zip(*cells, strict=True)]
+    lines += [_interval_row(v) for v in intervals]
+    return "\n".join(lines) + "\n"

@@ -434,6 +434,7 @@ class PassSearch:
         self.warnings = list(warnings or [])
         #: Changes of element set inside the window (:class:`~orbitkit.elements.orbit.Switch`)
         self.switches: list[Any] = []
+        self.failed_norad_ids: list[int] = []  # objects with failed samples
 
     def __repr__(self) -> str:
         return (f"PassSearch({len(self)} passes, {len(self.intervals)} intervals, "
@@ -1541,6 +1542,28 @@ def _make_passes(p, t_max, el_max, az_max, vis, ids, names, sites, start) -> lis
             for s, j, r, raz, m, mel, maz, f, faz, d, v, c0, c1 in cols]
 
 
+def _is_element_set(es: Any) -> bool:
+    from orbitkit.elements.model import ElementSet
+
+    return isinstance(es, ElementSet)
+
+
+def orbit_model(sets: Sequence[Any], t_start: datetime, duration_s: float) -> _OrbitModel:
+    """The pass search's orbit model of ``sets`` over ``duration_s`` from ``t_start``: the
+    batched SGP4 model for plain element sets, else the generic one over any
+    :class:`~orbitkit.elements.orbit.Orbit` (switching sets, GNSS orbits, OEM, ...)."""
+    if all(_is_element_set(es) for es in sets):
+        return _Sgp4Orbits(list(sets), t_start, duration_s)
+    from orbitkit.orbit_model import SourceOrbits
+
+    return SourceOrbits(list(sets), t_start, duration_s)
+
+
+def norad_ids(sets: Sequence[Any]) -> list[int]:
+    """NORAD numbers of ``sets``, -1 for an orbit that has none (a GNSS PRN alone)."""
+    return [-1 if es.norad_id is None else int(es.norad_id) for es in sets]
+
+
 def find_passes(
     element_sets: Sequence[Any],
     stations: Sequence[Site | str] | Site | str,
@@ -1552,6 +1575,8 @@ def find_passes(
     visibility: bool = True,
     margin_deg: float = _DEFAULT_MARGIN_DEG,
     horizon_step_s: float = 5.0,
+    executor: Any = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PassSearch:
     """All passes of ``element_sets`` over ``stations`` between ``start`` and ``stop``.
 
@@ -1586,6 +1611,13 @@ def find_passes(
         candidates (see :func:`coarse_step_s`).
     horizon_step_s
         Resampling step for azimuth-dependent masks [s].
+    executor
+        Where blocks of satellites are searched when there are more than one
+        (:mod:`orbitkit.pass_tasks`): ``None`` (this machine's cores), a
+        ``dask.distributed.Client``, ``"tcp://HOST:PORT"`` or an :mod:`orbitkit.executor`
+        executor; the passes are the same.
+    progress
+        Called with (done, total) blocks.
 
     Returns
     -------
@@ -1607,13 +1639,8 @@ def find_passes(
                                            for m in masks])
     if not sets:
         return result
-    from orbitkit.elements.model import ElementSet
-
-    if all(isinstance(es, ElementSet) for es in sets):
-        orbits: _OrbitModel = _Sgp4Orbits(sets, t_start, duration)
-    else:  # any other source, or several sets of one object switching along the window
-        from orbitkit.orbit_model import SourceOrbits
-
+    if not all(_is_element_set(es) for es in sets):
+        # any other source, or several sets of one object switching along the window
         starts = [getattr(es, "valid_from", None) for es in sets]
         if all(t is not None and t > t_start for t in starts) and min(starts) < t_stop:
             # every object's orbit starts later (its launch): so does the search
@@ -1621,14 +1648,25 @@ def find_passes(
             duration = (t_stop - t_start).total_seconds()
             result.warnings.append(f"the search starts at {format_utc(t_start)}, when the "
                                    "first of the objects' orbits starts (its launch)")
-        orbits = SourceOrbits(sets, t_start, duration)
         for es in sets:
             result.switches.extend(es.switches(t_start, t_stop) if hasattr(es, "switches")
                                    else [])
-    ids = [-1 if es.norad_id is None else int(es.norad_id) for es in sets]
-    return _find(orbits, ids, [es.name for es in sets], masks,
+    if len(sets) > _pass_tasks().SATELLITE_BLOCK:
+        # blocks of satellites as tasks on the executor (same cut for every executor)
+        pt = _pass_tasks()
+        shared = pt.PassShared(sets, sites, masks, t_start, t_stop, visibility, margin_deg,
+                               horizon_step_s)
+        return pt.run_pass_blocks(shared, result, executor=executor, progress=progress)
+    orbits = orbit_model(sets, t_start, duration)
+    return _find(orbits, norad_ids(sets), [es.name for es in sets], masks,
                  result, visibility=visibility, margin_deg=margin_deg,
                  horizon_step_s=horizon_step_s)
+
+
+def _pass_tasks() -> Any:
+    from orbitkit import pass_tasks
+
+    return pass_tasks
 
 
 def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mask],
@@ -1675,14 +1713,18 @@ def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mas
     if result.failed_samples:
         bad = sorted({ids[s] for s in range(len(ids))
                       if not _propagates(orbits, s, duration)})
-        which = f" (NORAD {', '.join(map(str, bad[:10]))}{'...' if len(bad) > 10 else ''})" \
-            if bad else ""
-        result.warnings.append(
-            f"{result.failed_samples} propagation samples failed in sgp4 or lay below "
-            f"{REENTRY_ALTITUDE_KM:g} km (re-entered){which} and were skipped"
-            + (f"; {result.incomplete_passes} passes touching them were dropped"
-               if result.incomplete_passes else ""))
+        result.failed_norad_ids = bad
+        result.warnings.append(_failure_warning(result.failed_samples,
+                                                result.incomplete_passes, bad))
     return result
+
+
+def _failure_warning(failed: int, incomplete: int, bad: list[int]) -> str:
+    which = f" (NORAD {', '.join(map(str, bad[:10]))}{'...' if len(bad) > 10 else ''})" \
+        if bad else ""
+    return (f"{failed} propagation samples failed in sgp4 or lay below "
+            f"{REENTRY_ALTITUDE_KM:g} km (re-entered){which} and were skipped"
+            + (f"; {incomplete} passes touching them were dropped" if incomplete else ""))
 
 
 def _propagates(orbits: _OrbitModel, s: int, duration: float) -> bool:

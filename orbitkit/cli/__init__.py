@@ -31,6 +31,7 @@ VERBS = (
     "groundtrack_cmd",
     "mission_cmd",
     "compare_orbits_cmd",
+    "serve_cmd",
 )
 
 # A value such as "-33.87,151.21" or "-60,60,50,170" after an option: argparse would take it

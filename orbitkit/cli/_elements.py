@@ -9,7 +9,6 @@ and CSV on stdout stay clean.
 from __future__ import annotations
 
 import argparse
-import os
 from datetime import datetime
 from typing import Any
 
@@ -100,10 +99,6 @@ def _warn_stale_at_end(sets: list[Any], start: datetime, stop: datetime) -> None
 
 
 def _max_age_h() -> float:
-    """Cache age (h) beyond which a verb refreshes from CelesTrak: ``ORBITKIT_CACHE_MAX_AGE_H``
-    or 24 h (CelesTrak updates GP data a few times a day; more often is pointless)."""
-    try:
-        value = float(os.environ.get("ORBITKIT_CACHE_MAX_AGE_H", "24"))
-    except ValueError:
-        return 24.0
-    return value if value > 0 else 24.0
+    from orbitkit.elements.cache import cache_max_age_h
+
+    return cache_max_age_h()

@@ -22,6 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from orbitkit.cli._executor import add_scheduler_option, executor_from_args
 from orbitkit.cli.common import (
     add_elements_options,
     add_format_option,
@@ -34,15 +35,6 @@ from orbitkit.cli.common import (
     writing,
 )
 from orbitkit.errors import UserError
-
-#: CSV columns: the keys of :meth:`orbitkit.passes.Pass.to_dict`, in order (a literal, so
-#: that building the parser does not import the pass search; a test keeps them equal).
-PASS_COLUMNS = ("norad_id", "name", "station", "rise_utc", "rise_az_deg", "max_utc",
-                "max_elevation_deg", "max_az_deg", "set_utc", "set_az_deg", "duration_s",
-                "visible", "starts_before_window", "ends_after_window")
-#: CSV columns: the pass keys, then the record kind ("pass" or "visibility") and the
-#: lowest elevation of a visibility interval (empty for a pass).
-CSV_COLUMNS = (*PASS_COLUMNS, "kind", "min_elevation_deg")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -72,6 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="azimuth-dependent mask: a text file of 'AZ_DEG EL_DEG' lines; "
                         "one for every station, or one per --station in order; overrides "
                         "--min-elevation-deg")
+    add_scheduler_option(parser)
     add_elements_options(parser)
     add_format_option(parser, ("table", "csv", "json", "ics"), "table")
     parser.add_argument("--out", metavar="FILE", default=None,
@@ -137,17 +130,21 @@ def run(args: argparse.Namespace) -> int:
     resolution = elements_for_cli(args, args.target, start, one_per_orbit=True, until=stop)
     if not resolution.sets:
         raise UserError(f"no element sets for {args.target!r}; no passes to search")
-    result = find_passes(resolution.sets, sites, start, stop,
-                         min_elevation_deg=args.min_elevation_deg, horizon=horizons)
+    from orbitkit.progress import Progress
+
+    with executor_from_args(args) as executor, Progress("passes") as bar:
+        result = find_passes(resolution.sets, sites, start, stop,
+                             min_elevation_deg=args.min_elevation_deg, horizon=horizons,
+                             executor=executor, progress=bar)
     for message in result.warnings:
         warn(message)
     if resolution.any_nominal:
         warn("some element sets are nominal design orbits: their passes are illustrative")
 
     if args.format == "json":
-        _write_json([{"kind": "pass", **r} for r in result.records()]
-                    + [v.to_dict() for v in result.intervals]
-                    + [sw.to_dict() for sw in result.switches])
+        from orbitkit.export import passes_json_records
+
+        _write_json(passes_json_records(result))
     elif args.format == "csv":
         _write_csv(result.columns(), result.intervals)
     elif args.format == "ics":
@@ -184,49 +181,10 @@ def _write_json(obj: Any) -> None:
                                 allow_nan=False) + "\n")
 
 
-def _csv_text(value: Any) -> str:
-    """One CSV field as :mod:`csv` (QUOTE_MINIMAL) writes it."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else repr(value) if isinstance(value, float) \
-        else str(value)
-    if any(c in text for c in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def _interval_row(v: Any) -> str:
-    d = v.to_dict()
-    values = {"norad_id": d["norad_id"], "name": d["name"], "station": d["station"],
-              "rise_utc": d["start_utc"], "rise_az_deg": d["start_az_deg"],
-              "max_elevation_deg": d["max_elevation_deg"], "set_utc": d["end_utc"],
-              "set_az_deg": d["end_az_deg"], "duration_s": d["duration_s"],
-              "starts_before_window": d["starts_before_window"],
-              "ends_after_window": d["ends_after_window"], "kind": "visibility",
-              "min_elevation_deg": d["min_elevation_deg"]}
-    return ",".join(_csv_text(values.get(k)) for k in CSV_COLUMNS)
-
-
 def _write_csv(columns: dict[str, list[Any]], intervals: Any = ()) -> None:
-    # Column by column, each distinct value formatted once: csv.writer formats ~30,000
-    # rows of floats several times slower. The text is the same as csv.writer's.
-    cells = []
-    for name in PASS_COLUMNS:
-        col = columns[name]
-        if name.endswith(("_deg", "_s")):  # floats: repr, as csv.writer; never quoted
-            cells.append(list(map(repr, map(float, col))))
-        elif name.endswith("_utc"):  # ISO stamps: nothing to quote
-            cells.append(list(col))
-        else:  # names, station keys (may hold commas), ids, flags
-            cache: dict[Any, str] = {}
-            cells.append([cache[v] if v in cache else cache.setdefault(v, _csv_text(v))
-                          for v in col])
-    n_rows = len(columns[PASS_COLUMNS[0]])
-    cells += [["pass"] * n_rows, [""] * n_rows]
-    lines = [",".join(_csv_text(h) for h in CSV_COLUMNS)]
-    lines += [",".join(row) for row in zip(*cells, strict=True)]
-    lines += [_interval_row(v) for v in intervals]
-    sys.stdout.write("\n".join(lines) + "\n")
+    from orbitkit.export import passes_csv_text
+
+    sys.stdout.write(passes_csv_text(columns, intervals))
 
 
 def _table(result: Any) -> None:

@@ -64,13 +64,46 @@ def read_element_files(files: Sequence[str | Path]) -> tuple[ElementStore, list[
                     hint="; give the path of a TLE, 3LE or OMM file (or - for standard "
                     "input) to --elements")
 
+    key = _files_key(files)
+    memo = _READ_MEMO.get(key) if key is not None else None
+    if memo is not None:
+        return memo[0], list(memo[1])
     store = ElementStore()
     errors: list[ElementParseError] = []
     for path in files:
         result = read_elements(Path(path), source="file")
         store.add(result.sets)
         errors.extend(result.errors)
+    if key is not None:
+        _READ_MEMO[key] = (store, list(errors))
+        while len(_READ_MEMO) > _READ_MEMO_SIZE:
+            del _READ_MEMO[next(iter(_READ_MEMO))]
     return store, errors
+
+
+# The same files read again by a long-running process (``orbitkit serve`` resolves targets on
+# every request) are parsed once: keyed by each file's resolved path and a digest of its
+# bytes, so a file changed on disk is read anew. The store returned is shared between
+# callers: read it, never add to it (load_element_sets copies it before adding). Standard
+# input and pipes are not regular files and are never memoised (they can be read once).
+_READ_MEMO: dict[tuple[tuple[str, str], ...], tuple[ElementStore, list[ElementParseError]]] = {}
+_READ_MEMO_SIZE = 4
+
+
+def _files_key(files: Sequence[str | Path]) -> tuple[tuple[str, str], ...] | None:
+    import hashlib
+
+    key = []
+    for path in files:
+        p = Path(path)
+        if str(path) == "-" or not p.is_file():
+            return None
+        try:
+            data = p.read_bytes()
+        except OSError:
+            return None  # read_elements reports it
+        key.append((str(p.resolve()), hashlib.blake2b(data, digest_size=16).hexdigest()))
+    return tuple(key)
 
 
 class ElementFileSource(OrbitSource):
