@@ -482,6 +482,7 @@ def bare_member(norad_id: int | None, name: str | None = None, cospar_id: str | 
 #: files of that kind. Tried in order; files nobody claims are TLE/OMM element files.
 FILE_SOURCES: list[tuple[str, str, str]] = [
     ("gnss", "orbitkit.gnss.sources:claims", "orbitkit.gnss.sources:open_files"),
+    ("oem", "orbitkit.elements.oem_source:claims", "orbitkit.elements.oem_source:open_files"),
 ]
 
 
