@@ -97,6 +97,12 @@ _EXPORTS: dict[str, str] = {
     "tianwen1_mars_orbits": "orbitkit.deepspace.mars",
     "insertion_delta_v_km_s": "orbitkit.deepspace.mars",
     "date_range": "orbitkit.deepspace",
+    # GNSS broadcast and precise orbits
+    "read_rinex_nav": "orbitkit.gnss",
+    "read_sp3": "orbitkit.gnss",
+    "BroadcastOrbits": "orbitkit.gnss",
+    "PreciseOrbits": "orbitkit.gnss",
+    "compare_orbits": "orbitkit.gnss.compare",
 }
 
 # public name -> (module, name there), where the name there would be ambiguous at the top

@@ -977,23 +977,48 @@ class CoverageResult:
         return out
 
     def csv_rows(self) -> tuple[list[str], list[list[Any]]]:
-        """Header and rows of the per-point CSV: ``lat_deg, lon_deg`` then the summaries."""
+        """Header and rows of the per-point CSV: ``lat_deg, lon_deg`` then the summaries.
+
+        Each place is written once: on a global grid the ``lon = 180`` column (the
+        ``lon = -180`` meridian again) is left out, and each pole is one row (at
+        ``lon_deg`` 0) instead of one per longitude. Fractions and means are always
+        written with a decimal point (``1.0``, not ``1``); the visible-satellite counts
+        ``min_visible`` / ``max_visible`` are integers.
+        """
         keys = [k for k in _POINT_FIELDS if k in self.maps]
-        lat, lon = self.grid.points_deg()
-        cols = [self.maps[k].ravel() for k in keys]
+        lat_nodes = np.asarray(self.grid.lat_deg, dtype=float)
+        lon_nodes = np.asarray(self.grid.lon_deg, dtype=float)
+        n_lon = lon_nodes.size
+        if n_lon > 1 and np.isclose(lon_nodes[-1] - lon_nodes[0], 360.0):
+            n_lon -= 1  # the same meridian twice
+        lat, lon = np.meshgrid(lat_nodes, lon_nodes[:n_lon], indexing="ij")
+        keep = np.ones(lat.shape, dtype=bool)
+        pole = np.isclose(np.abs(lat_nodes), 90.0)
+        keep[pole, 1:] = False  # one row per pole
+        lon = np.where(pole[:, None], 0.0, lon)
+        lat, lon = lat[keep], lon[keep]
+        cols = [self.maps[k][:, :n_lon][keep] for k in keys]
         rows = []
         for i in range(lat.size):  # output formatting, not the hot path
-            row: list[Any] = [f"{lat[i]:.6g}", f"{lon[i]:.6g}"]
+            row: list[Any] = [f"{lat[i]:.6g}", f"{lon[i] + 0.0:.6g}"]
             for k, col in zip(keys, cols, strict=True):
                 v = col[i]
                 if k in ("min_visible", "max_visible"):
                     row.append(int(v))
                 elif np.isfinite(v):
-                    row.append(f"{v:.5g}")
+                    text = f"{v:.5g}"
+                    row.append(text if any(c in text for c in ".en") else text + ".0")
                 else:
                     row.append("")
             rows.append(row)
         return ["lat_deg", "lon_deg", *keys], rows
+
+    def to_xarray(self, *, site: SiteSeries | None = None) -> Any:
+        """An :class:`xarray.Dataset` on (lat, lon) with CF-1.8 attributes (needs the
+        ``netcdf`` extra); see :mod:`orbitkit.export_netcdf`."""
+        from orbitkit.export_netcdf import coverage_to_xarray
+
+        return coverage_to_xarray(self, site=site)
 
     def metric_map(self, metric: str) -> tuple[np.ndarray, str]:
         """(values on the grid, colour-bar label) of a map metric (see :data:`METRICS`)."""
@@ -1056,6 +1081,27 @@ class SiteSeries:
             "vdop": arr(self.vdop),
             "tdop": arr(self.tdop),
         }
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame, one row per epoch: ``time_utc`` (UTC-aware), ``visible``
+        and the five DOPs (NaN where fewer than four satellites give none); needs pandas."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("SiteSeries.to_frame() needs pandas (pip install pandas)") \
+                from None
+        return pd.DataFrame({
+            "time_utc": pd.to_datetime(list(self.times), utc=True),
+            "visible": np.asarray(self.visible, dtype=np.int64),
+            **{k: np.asarray(getattr(self, k), dtype=float)
+               for k in ("gdop", "pdop", "hdop", "vdop", "tdop")},
+        })
+
+    def to_xarray(self) -> Any:
+        """An :class:`xarray.Dataset` on ``time`` (needs the ``netcdf`` extra)."""
+        from orbitkit.export_netcdf import site_series_to_xarray
+
+        return site_series_to_xarray(self)
 
 
 # ----------------------------------------------------------------------------- drivers

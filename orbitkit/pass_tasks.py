@@ -64,14 +64,14 @@ def pass_blocks(n_sats: int) -> list[PassBlock]:
 
 def pass_task(task: PassBlock, shared: PassShared) -> Any:
     """Every pass of one satellite block over every station: a pure function."""
-    from orbitkit.passes import PassSearch, _find, _Sgp4Orbits
+    from orbitkit.passes import PassSearch, _find, norad_ids, orbit_model
 
     sets = shared.sets[task.s0:task.s1]
     result = PassSearch(start_utc=shared.start, stop_utc=shared.stop, stations=shared.sites,
                         min_elevation_deg=[m if isinstance(m, float | int) else None
                                            for m in shared.masks])
-    orbits = _Sgp4Orbits(sets, shared.start, (shared.stop - shared.start).total_seconds())
-    return _find(orbits, [int(es.norad_id) for es in sets], [es.name for es in sets],
+    orbits = orbit_model(sets, shared.start, (shared.stop - shared.start).total_seconds())
+    return _find(orbits, norad_ids(sets), [es.name for es in sets],
                  shared.masks, result, visibility=shared.visibility,
                  margin_deg=shared.margin_deg, horizon_step_s=shared.horizon_step_s)
 
@@ -94,7 +94,9 @@ def describe_block(shared: PassShared):
     from orbitkit.timeutil import format_utc
 
     def describe(task: PassBlock) -> str:
-        ids = [int(es.norad_id) for es in shared.sets[task.s0:task.s1]]
+        from orbitkit.passes import norad_ids
+
+        ids = norad_ids(shared.sets[task.s0:task.s1])
         return (f"passes of satellites {task.s0}..{task.s1 - 1} (NORAD {ids[0]}"
                 f"{f'..{ids[-1]}' if len(ids) > 1 else ''}) over {len(shared.sites)} stations, "
                 f"{format_utc(shared.start)} .. {format_utc(shared.stop)}")
@@ -110,9 +112,9 @@ def merge_pass_blocks(blocks: list[tuple[PassBlock, Any]], result: Any, sets: li
     satellites. The passes are sorted by rise time, then station, then NORAD number, as one
     search sorts them; intervals likewise by start, station, NORAD number.
     """
-    from orbitkit.passes import _failure_warning
+    from orbitkit.passes import _failure_warning, norad_ids
 
-    ids = [int(es.norad_id) for es in sets]
+    ids = norad_ids(sets)
     tables = []
     intervals = []
     failed = incomplete = 0
@@ -125,7 +127,10 @@ def merge_pass_blocks(blocks: list[tuple[PassBlock, Any]], result: Any, sets: li
         intervals.extend(res.intervals)
         t = res._table
         if t is not None and t["rise"].size:
-            part = {k: v for k, v in t.items() if k not in ("ids", "names", "visible")}
+            part = {k: v for k, v in t.items() if k not in ("ids", "names", "visible", "epoch")}
+            # which set each pass used (NaT where the block's orbits do not switch)
+            part["epoch"] = (t["epoch"] if t.get("epoch") is not None
+                             else np.full(t["rise"].size, np.datetime64("NaT", "us")))
             part["sat"] = t["sat"] + block.s0
             part["visible"] = np.array(t["visible"], dtype=object)
             tables.append(part)

@@ -195,6 +195,10 @@ def parse_horizon(text: str, *, source: str = "horizon") -> HorizonMask:
         if not line:
             continue
         parts = line.replace(",", " ").replace(";", " ").split()
+        if len(parts) > 2 and _two_numbers(parts):  # numbers first: not a header
+            raise UserError(f"{source}, line {number}: extra column(s) {' '.join(parts[2:])!r} "
+                            f"after azimuth and elevation in {raw.strip()!r}; give two numbers "
+                            "a line ('#' starts a comment)")
         try:
             values = [float(p) for p in parts]
         except ValueError:
@@ -218,6 +222,13 @@ def parse_horizon(text: str, *, source: str = "horizon") -> HorizonMask:
     return HorizonMask.from_pairs(pairs)
 
 
+def _two_numbers(parts: list[str]) -> bool:
+    try:
+        return all(map(math.isfinite, (float(parts[0]), float(parts[1]))))
+    except ValueError:
+        return False
+
+
 Mask = float | HorizonMask
 
 
@@ -229,6 +240,12 @@ def _iso_ms(t: datetime) -> str:
     if t.tzinfo is not UTC:
         t = t.astimezone(UTC)
     return t.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+
+
+def _r3(x: float) -> float:
+    """``x`` rounded to 3 decimals; ``+ 0.0`` turns -0.0 into 0.0 (strict JSON readers and
+    people read "-0.0" as a sign error)."""
+    return round(x, 3) + 0.0
 
 
 @dataclass(slots=True)
@@ -256,25 +273,35 @@ class Pass:
     visible: bool | None
     starts_before_window: bool
     ends_after_window: bool
+    #: Epoch of the element set in use at the culmination, when the object's sets switch
+    #: along the window (several sets of it were given); else ``None``.
+    elements_epoch_utc: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: times as ISO 8601 UTC with milliseconds and ``Z``."""
-        return {
+        return _with_epoch(self, {
             "norad_id": self.norad_id,
             "name": self.name,
             "station": self.station,
             "rise_utc": _iso_ms(self.rise_utc),
-            "rise_az_deg": round(self.rise_az_deg, 3),
+            "rise_az_deg": _r3(self.rise_az_deg),
             "max_utc": _iso_ms(self.max_utc),
-            "max_elevation_deg": round(self.max_elevation_deg, 3),
-            "max_az_deg": round(self.max_az_deg, 3),
+            "max_elevation_deg": _r3(self.max_elevation_deg),
+            "max_az_deg": _r3(self.max_az_deg),
             "set_utc": _iso_ms(self.set_utc),
-            "set_az_deg": round(self.set_az_deg, 3),
-            "duration_s": round(self.duration_s, 3),
+            "set_az_deg": _r3(self.set_az_deg),
+            "duration_s": _r3(self.duration_s),
             "visible": self.visible,
             "starts_before_window": self.starts_before_window,
             "ends_after_window": self.ends_after_window,
-        }
+        })
+
+
+def _with_epoch(p: Pass, record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` plus ``elements_epoch_utc`` when the pass says which set it used."""
+    if p.elements_epoch_utc is not None:
+        record["elements_epoch_utc"] = _iso_ms(p.elements_epoch_utc)
+    return record
 
 
 @dataclass(frozen=True)
@@ -306,12 +333,12 @@ class VisibilityInterval:
             "name": self.name,
             "station": self.station,
             "start_utc": _iso_ms(self.start_utc),
-            "start_az_deg": round(self.start_az_deg, 3),
+            "start_az_deg": _r3(self.start_az_deg),
             "end_utc": _iso_ms(self.end_utc),
-            "end_az_deg": round(self.end_az_deg, 3),
-            "min_elevation_deg": round(self.min_elevation_deg, 3),
-            "max_elevation_deg": round(self.max_elevation_deg, 3),
-            "duration_s": round(self.duration_s, 3),
+            "end_az_deg": _r3(self.end_az_deg),
+            "min_elevation_deg": _r3(self.min_elevation_deg),
+            "max_elevation_deg": _r3(self.max_elevation_deg),
+            "duration_s": _r3(self.duration_s),
             "starts_before_window": self.starts_before_window,
             "ends_after_window": self.ends_after_window,
         }
@@ -331,7 +358,8 @@ def pass_records(passes: Sequence[Pass]) -> list[dict[str, Any]]:
         return np.char.add(stamps, "Z").tolist()
 
     def num(attr: str) -> list[float]:
-        return np.round(np.array([getattr(p, attr) for p in passes], dtype=float), 3).tolist()
+        values = np.array([getattr(p, attr) for p in passes], dtype=float)
+        return (np.round(values, 3) + 0.0).tolist()
 
     cols = {
         "rise_utc": iso("rise_utc"), "rise_az_deg": num("rise_az_deg"),
@@ -340,11 +368,12 @@ def pass_records(passes: Sequence[Pass]) -> list[dict[str, Any]]:
         "set_az_deg": num("set_az_deg"), "duration_s": num("duration_s"),
     }
     return [
-        {"norad_id": p.norad_id, "name": p.name, "station": p.station, "rise_utc": r,
-         "rise_az_deg": raz, "max_utc": m, "max_elevation_deg": mel, "max_az_deg": maz,
-         "set_utc": f, "set_az_deg": faz, "duration_s": d, "visible": p.visible,
-         "starts_before_window": p.starts_before_window,
-         "ends_after_window": p.ends_after_window}
+        _with_epoch(p, {
+            "norad_id": p.norad_id, "name": p.name, "station": p.station, "rise_utc": r,
+            "rise_az_deg": raz, "max_utc": m, "max_elevation_deg": mel, "max_az_deg": maz,
+            "set_utc": f, "set_az_deg": faz, "duration_s": d, "visible": p.visible,
+            "starts_before_window": p.starts_before_window,
+            "ends_after_window": p.ends_after_window})
         for p, r, raz, m, mel, maz, f, faz, d in zip(
             passes, *(cols[k] for k in ("rise_utc", "rise_az_deg", "max_utc",
                                         "max_elevation_deg", "max_az_deg", "set_utc",
@@ -403,6 +432,8 @@ class PassSearch:
         self.failed_samples = failed_samples
         self.incomplete_passes = incomplete_passes
         self.warnings = list(warnings or [])
+        #: Changes of element set inside the window (:class:`~orbitkit.elements.orbit.Switch`)
+        self.switches: list[Any] = []
         self.failed_norad_ids: list[int] = []  # objects with failed samples
 
     def __repr__(self) -> str:
@@ -426,6 +457,9 @@ class PassSearch:
             t = self._table
             self._passes = _make_passes(t, t["max_t"], t["max_el"], t["max_az"], t["visible"],
                                         t["ids"], t["names"], self.stations, self.start_utc)
+            if t.get("epoch") is not None:
+                for p, e in zip(self._passes, t["epoch"].tolist(), strict=True):
+                    p.elements_epoch_utc = None if e is None else e.replace(tzinfo=UTC)
         return self._passes
 
     @passes.setter
@@ -440,7 +474,14 @@ class PassSearch:
         """``[p.to_dict() for p in self.passes]``, fast: formatted from arrays in bulk."""
         if self._passes is not None:
             return pass_records(self._passes)
-        return [dict(zip(PASS_KEYS, row, strict=True)) for row in self.rows()]
+        out = [dict(zip(PASS_KEYS, row, strict=True)) for row in self.rows()]
+        if self._table is not None and self._table.get("epoch") is not None:
+            stamps = np.datetime_as_string(self._table["epoch"].astype("datetime64[ms]"),
+                                           unit="ms")
+            for rec, stamp in zip(out, stamps.tolist(), strict=True):
+                if stamp != "NaT":
+                    rec["elements_epoch_utc"] = stamp + "Z"
+        return out
 
     def rows(self) -> list[tuple[Any, ...]]:
         """The values of :meth:`records` as tuples, in the order of :data:`PASS_KEYS`."""
@@ -459,7 +500,7 @@ class PassSearch:
             return np.char.add(np.datetime_as_string(stamps, unit="ms"), "Z").tolist()
 
         def num(x: np.ndarray) -> list[float]:
-            return np.round(np.asarray(x, dtype=float), 3).tolist()
+            return (np.round(np.asarray(x, dtype=float), 3) + 0.0).tolist()
 
         ids = np.asarray(t["ids"])[t["sat"]].tolist()
         names = [t["names"][s] for s in t["sat"].tolist()]
@@ -469,6 +510,13 @@ class PassSearch:
                 num(t["set"] - t["rise"]), list(t["visible"]),
                 t["start_cut"].tolist(), t["end_cut"].tolist())
         return dict(zip(PASS_KEYS, cols, strict=True))
+
+    def to_frame(self) -> Any:
+        """pandas DataFrame of the passes then the visibility intervals, with a ``kind``
+        column (see :func:`orbitkit.tabular.pass_search_frame`); needs pandas."""
+        from orbitkit.tabular import pass_search_frame
+
+        return pass_search_frame(self)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -480,6 +528,7 @@ class PassSearch:
             "failed_samples": self.failed_samples,
             "incomplete_passes": self.incomplete_passes,
             "warnings": list(self.warnings),
+            **({"switches": [sw.to_dict() for sw in self.switches]} if self.switches else {}),
         }
 
 
@@ -1095,6 +1144,8 @@ class _Search:
         for s in range(self.orbits.n_sats):
             n_steps = max(1, int(math.ceil(self.T / self.steps[s])))
             tg = np.linspace(0.0, self.T, n_steps + 1)
+            if hasattr(self.orbits, "coarse_grid"):  # samples either side of set switches
+                tg = self.orbits.coarse_grid(s, tg)
             r, v, ok = self.orbits.state(s, tg)
             self.geo.evaluations += tg.size
             self.geo.failed += int(tg.size - np.count_nonzero(ok))
@@ -1491,6 +1542,28 @@ def _make_passes(p, t_max, el_max, az_max, vis, ids, names, sites, start) -> lis
             for s, j, r, raz, m, mel, maz, f, faz, d, v, c0, c1 in cols]
 
 
+def _is_element_set(es: Any) -> bool:
+    from orbitkit.elements.model import ElementSet
+
+    return isinstance(es, ElementSet)
+
+
+def orbit_model(sets: Sequence[Any], t_start: datetime, duration_s: float) -> _OrbitModel:
+    """The pass search's orbit model of ``sets`` over ``duration_s`` from ``t_start``: the
+    batched SGP4 model for plain element sets, else the generic one over any
+    :class:`~orbitkit.elements.orbit.Orbit` (switching sets, GNSS orbits, OEM, ...)."""
+    if all(_is_element_set(es) for es in sets):
+        return _Sgp4Orbits(list(sets), t_start, duration_s)
+    from orbitkit.orbit_model import SourceOrbits
+
+    return SourceOrbits(list(sets), t_start, duration_s)
+
+
+def norad_ids(sets: Sequence[Any]) -> list[int]:
+    """NORAD numbers of ``sets``, -1 for an orbit that has none (a GNSS PRN alone)."""
+    return [-1 if es.norad_id is None else int(es.norad_id) for es in sets]
+
+
 def find_passes(
     element_sets: Sequence[Any],
     stations: Sequence[Site | str] | Site | str,
@@ -1510,7 +1583,12 @@ def find_passes(
     Parameters
     ----------
     element_sets
-        :class:`~orbitkit.elements.model.ElementSet` objects (S), or one of them.
+        :class:`~orbitkit.elements.model.ElementSet` objects (S), or one of them, or any
+        :class:`~orbitkit.elements.orbit.Orbit` (sets switching along the window, GNSS
+        orbits, ...; searched through :class:`orbitkit.orbit_model.SourceOrbits`). With
+        switching sets each pass says the epoch of the set in use at its culmination
+        (:attr:`Pass.elements_epoch_utc`) and :attr:`PassSearch.switches` lists the
+        switches.
     stations
         Sites, site keys or ``"LAT,LON[,ALT_M]"`` strings (N).
     start, stop
@@ -1561,14 +1639,26 @@ def find_passes(
                                            for m in masks])
     if not sets:
         return result
+    if not all(_is_element_set(es) for es in sets):
+        # any other source, or several sets of one object switching along the window
+        starts = [getattr(es, "valid_from", None) for es in sets]
+        if all(t is not None and t > t_start for t in starts) and min(starts) < t_stop:
+            # every object's orbit starts later (its launch): so does the search
+            t_start = result.start_utc = min(starts)
+            duration = (t_stop - t_start).total_seconds()
+            result.warnings.append(f"the search starts at {format_utc(t_start)}, when the "
+                                   "first of the objects' orbits starts (its launch)")
+        for es in sets:
+            result.switches.extend(es.switches(t_start, t_stop) if hasattr(es, "switches")
+                                   else [])
     if len(sets) > _pass_tasks().SATELLITE_BLOCK:
         # blocks of satellites as tasks on the executor (same cut for every executor)
         pt = _pass_tasks()
         shared = pt.PassShared(sets, sites, masks, t_start, t_stop, visibility, margin_deg,
                                horizon_step_s)
         return pt.run_pass_blocks(shared, result, executor=executor, progress=progress)
-    orbits = _Sgp4Orbits(sets, t_start, duration)
-    return _find(orbits, [int(es.norad_id) for es in sets], [es.name for es in sets], masks,
+    orbits = orbit_model(sets, t_start, duration)
+    return _find(orbits, norad_ids(sets), [es.name for es in sets], masks,
                  result, visibility=visibility, margin_deg=margin_deg,
                  horizon_step_s=horizon_step_s)
 
@@ -1608,9 +1698,13 @@ def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mas
             dark = _dark_intervals(st, orbits.jd0, orbits.fr0, duration)
             vis = _visible(search.geo, dark, sub["sat"], sub["sta"], sub["rise"], sub["set"],
                            orbits.jd0, orbits.fr0).tolist()
-        result._set_table(dict(sub, max_t=np.clip(t_max, sub["rise"], sub["set"]),
-                               max_el=el_max, max_az=az_max, visible=vis, ids=ids,
-                               names=names))
+        max_t = np.clip(t_max, sub["rise"], sub["set"])
+        epoch = None
+        if getattr(orbits, "switching", False):
+            # which set each pass used: the one in force at its culmination
+            epoch = orbits.epochs_used(sub["sat"], max_t)
+        result._set_table(dict(sub, max_t=max_t, max_el=el_max, max_az=az_max, visible=vis,
+                               ids=ids, names=names, epoch=epoch))
         if iv.size:
             result.intervals = _intervals(search, {k: v[iv] for k, v in p.items()}, ids,
                                           names, sites, t_start)

@@ -9,8 +9,8 @@ and CSV on stdout stay clean.
 from __future__ import annotations
 
 import argparse
-import os
 from datetime import datetime
+from typing import Any
 
 from orbitkit.cli.common import info, warn
 from orbitkit.elements.model import ElementSet
@@ -54,6 +54,7 @@ def elements_for_cli(args: argparse.Namespace, target: str, at: datetime | None,
         target,
         files=list(getattr(args, "elements", None) or []),
         at=at,
+        until=until if at is not None else None,
         offline=True if getattr(args, "offline", False) else None,
         allow_nominal=allow_nominal,
         max_age_h=_max_age_h(),
@@ -64,16 +65,31 @@ def elements_for_cli(args: argparse.Namespace, target: str, at: datetime | None,
         resolution, notes = resolution.one_per_orbit()
         for note in notes:
             info(note)
+    for switch in resolution.switches:
+        info(switch.message())
     if until is not None and at is not None:
         _warn_stale_at_end(resolution.sets, at, until)
     return resolution
 
 
-def _warn_stale_at_end(sets: list[ElementSet], start: datetime, stop: datetime) -> None:
+def _in_use(orbit: Any, t: datetime) -> ElementSet | None:
+    """The element set an orbit uses at ``t`` (``None`` for orbits of other sources)."""
+    es = orbit.set_at(t) if hasattr(orbit, "set_at") else orbit
+    return es if isinstance(es, ElementSet) else None
+
+
+def _warn_stale_at_end(sets: list[Any], start: datetime, stop: datetime) -> None:
     """The sets are chosen, and checked for age, at the start; a long span can end far
-    beyond their epoch all the same (a year of CSS passes from one TLE)."""
-    late = [es for es in sets
-            if staleness_warning(es, start) is None and staleness_warning(es, stop)]
+    beyond the epoch of the set in use then all the same (a year of CSS passes from one
+    TLE), or pass a switch between sets far apart in epoch."""
+    from orbitkit.elements.switching import span_staleness_warnings
+
+    for orbit in sets:
+        for message in span_staleness_warnings(orbit, start, stop):
+            warn(message)
+    pairs = [(_in_use(o, start), _in_use(o, stop)) for o in sets]
+    late = [last for first, last in pairs if first is not None and last is not None
+            and staleness_warning(first, start) is None and staleness_warning(last, stop)]
     for es in late[:3]:
         warn(f"at the end of the span ({stop:%Y-%m-%d %H:%M}Z): {staleness_warning(es, stop)}")
     if len(late) > 3:
@@ -83,10 +99,6 @@ def _warn_stale_at_end(sets: list[ElementSet], start: datetime, stop: datetime) 
 
 
 def _max_age_h() -> float:
-    """Cache age (h) beyond which a verb refreshes from CelesTrak: ``ORBITKIT_CACHE_MAX_AGE_H``
-    or 24 h (CelesTrak updates GP data a few times a day; more often is pointless)."""
-    try:
-        value = float(os.environ.get("ORBITKIT_CACHE_MAX_AGE_H", "24"))
-    except ValueError:
-        return 24.0
-    return value if value > 0 else 24.0
+    from orbitkit.elements.cache import cache_max_age_h
+
+    return cache_max_age_h()
