@@ -174,14 +174,20 @@ class Embedded:
 
 
 def _fork_context() -> Any:
-    """The 'fork' multiprocessing context where there is one (Linux, macOS), else None.
+    """The 'fork' multiprocessing context where it is safe, else None.
 
-    Forked workers start in milliseconds and inherit the imported modules; elsewhere the
-    GIL-bound tasks run on threads (correct, just not faster).
+    Forked workers start in milliseconds and inherit the imported modules. Without fork
+    (Windows), inside a daemon process, or with other threads running, the GIL-bound tasks
+    run on threads instead (correct, just not faster).
     """
     import multiprocessing as mp
+    import threading
 
     if mp.current_process().daemon:  # a pool's worker may not have children of its own
+        return None
+    if threading.active_count() > 1:
+        # forking a process with other threads (a web server's, a client's) can copy a lock
+        # held by one of them into the child, which then waits forever: threads instead
         return None
     try:
         return mp.get_context("fork")
