@@ -35,6 +35,7 @@ def test_installed_wheel_carries_the_catalogue(tmp_path):
     assert not missing, f"packages missing from the wheel (add them to pyproject.toml): {missing}"
     assert (target / "orbitkit" / "_catalog" / "beidou-3.toml").is_file()
     assert (target / "orbitkit" / "_catalog" / "sites.toml").is_file()
+    assert (target / "orbitkit" / "conjunctions" / "screen.py").is_file()
 
     probe = (
         "import json, orbitkit, orbitkit.catalog as c; "
