@@ -30,6 +30,8 @@ VERBS = (
     "coverage_cmd",
     "groundtrack_cmd",
     "mission_cmd",
+    "conjunctions_cmd",
+    "pc_cmd",
 )
 
 # A value such as "-33.87,151.21" or "-60,60,50,170" after an option: argparse would take it
