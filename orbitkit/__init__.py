@@ -97,6 +97,15 @@ _EXPORTS: dict[str, str] = {
     "tianwen1_mars_orbits": "orbitkit.deepspace.mars",
     "insertion_delta_v_km_s": "orbitkit.deepspace.mars",
     "date_range": "orbitkit.deepspace",
+    # conjunctions (collision warning)
+    "find_conjunctions": "orbitkit.conjunctions",
+    "Conjunction": "orbitkit.conjunctions",
+    "ConjunctionSearch": "orbitkit.conjunctions",
+    "foster_pc": "orbitkit.conjunctions",
+    "chan_pc": "orbitkit.conjunctions",
+    "alfano_max_pc": "orbitkit.conjunctions",
+    "read_cdm": "orbitkit.conjunctions.cdm",
+    "write_cdm": "orbitkit.conjunctions.cdm",
 }
 
 # public name -> (module, name there), where the name there would be ambiguous at the top
