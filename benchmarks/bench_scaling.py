@@ -242,6 +242,8 @@ def run_on(address: str, w: Workload) -> tuple[float, dict[int, object], int]:
         for i, res in exe.run(w.fn, w.tasks, w.shared, describe=w.describe):
             results[i] = res
         t_tasks = time.perf_counter() - t0
+        # what came back over the wire (before the merge, which may drop parts of it)
+        moved = sum(len(pickle.dumps(r)) for r in results.values())
         merged = w.merge(results)
         wall = time.perf_counter() - t0
     print(f"      (tasks done after {t_tasks:.2f} s, merge {wall - t_tasks:.2f} s)")
@@ -262,6 +264,8 @@ def main() -> int:
     parser.add_argument("--projection", type=int, default=0, metavar="N",
                         help="instead: plan an all-on-all screen of N objects (synthetic) over "
                         "--days and time --sample of its tasks")
+    parser.add_argument("--no-profile", action="store_true",
+                        help="skip timing the tasks one by one in this process")
     parser.add_argument("--days", type=float, default=7.0)
     parser.add_argument("--sample", type=int, default=2)
     args = parser.parse_args()
@@ -280,20 +284,22 @@ def main() -> int:
             continue
         print(f"\n{w.name}")
         want = None if args.no_embedded else w.embedded()
-        prof = per_task_profile(w)
         shared_b = len(pickle.dumps(w.shared))
         tasks_b = sum(len(pickle.dumps(t)) for t in w.tasks)
-        print(f"   tasks {prof['tasks']}; per task median {prof['median_s']:.3f} s, max "
-              f"{prof['max_s']:.3f} s, all tasks ~{prof['sum_s']:.1f} s (inline, one at a time, "
-              f"{prof['timed']} timed); peak allocated by a task {prof['peak_mb']:.0f} MB")
-        moved = sum(len(pickle.dumps(w.fn(t, w.shared))) for t in w.tasks[::5]) * \
-            len(w.tasks) / len(w.tasks[::5])
+        if args.no_profile:
+            print(f"   tasks {len(w.tasks)}")
+        else:
+            prof = per_task_profile(w)
+            print(f"   tasks {prof['tasks']}; per task median {prof['median_s']:.3f} s, max "
+                  f"{prof['max_s']:.3f} s, all tasks ~{prof['sum_s']:.1f} s (inline, one at a "
+                  f"time, {prof['timed']} timed); peak allocated by a task "
+                  f"{prof['peak_mb']:.0f} MB")
         walls = {}
         for n in (1, 2):
             with local_dask(n) as cluster:
                 best = None
                 for _ in range(args.repeat):
-                    wall, got, _ = run_on(cluster.address, w)
+                    wall, got, moved = run_on(cluster.address, w)
                     best = wall if best is None else min(best, wall)
                     if want is None:
                         want = got  # the first cluster run is the reference
@@ -308,9 +314,6 @@ def main() -> int:
               f"conjunction day); load average now {os.getloadavg()[0]:.1f}")
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())
 
 
 def projection(n_objects: int, days: float, workers: list[int], sample: int) -> None:
@@ -376,3 +379,7 @@ def projection(n_objects: int, days: float, workers: list[int], sample: int) -> 
         waves = math.ceil(len(tasks) / n)
         print(f"   {n:4d} workers: {waves} wave(s) of tasks -> ~{waves * per / 60:.1f} min "
               f"(+ scatter of {shared_b / 1e6:.0f} MB to each worker)")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
