@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from orbitkit.errors import ElementFileError, ElementParseError
-from orbitkit.gnss.ephemerides import NO_RECORD, NOT_IN_FILE, OK, OrbitSamples
+from orbitkit.gnss.ephemerides import NO_RECORD, NOT_IN_FILE, OK, OrbitSamples, _offsets
 from orbitkit.gnss.rinex_nav import _read_text
 from orbitkit.gnss.timescales import BDT_MINUS_GPST_NS, label_to_ns, utc_to_gpst_ns
 
@@ -129,8 +129,7 @@ class PreciseOrbits:
         status = np.full((n_s, n_t), NO_RECORD, np.uint8)
         n = self.n_points
         max_span = (n - 1 + 2) * self.interval_s * 1.001
-        off = None if offset_s is None else np.broadcast_to(np.asarray(offset_s, float),
-                                                             (n_s, n_t))
+        off = _offsets(offset_s, (n_s, n_t))
         for i, prn in enumerate(prns):
             if prn not in self.r_ecef_m:
                 status[i] = NOT_IN_FILE
