@@ -22,7 +22,8 @@ Method
    the wanted time. Windows slide inward at the ends of the file. A wanted time outside
    the satellite's first..last epoch, or whose window has a gap of more than two missing
    epochs, is absent (status :data:`~orbitkit.gnss.ephemerides.NO_RECORD`): never
-   extrapolated.
+   extrapolated (only an ``offset_s`` of at most 1 s, a light time or a velocity
+   difference, may reach that far past the last epoch).
 
 Why it is right and tolerances
 ------------------------------
