@@ -530,10 +530,7 @@ def open_file_sources(paths: Sequence[str | Path]) -> tuple[list[OrbitSource], l
     rest: list[str | Path] = []
     claims = [_load(c) for _, c, _ in FILE_SOURCES]
     for path in paths:
-        # only regular files are peeked at: reading the head of standard input or a pipe
-        # would consume it before the TLE/OMM reader gets it
-        regular = str(path) != "-" and Path(path).is_file()
-        head = _head(Path(path)) if regular else b""
+        head = _head(path)  # pipes and standard input are read once and kept (see _head)
         for k, claim in enumerate(claims):
             if head and claim(Path(path), head):
                 claimed.setdefault(k, []).append(path)

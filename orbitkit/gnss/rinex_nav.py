@@ -182,8 +182,18 @@ class NavFile:
 
 
 def _read_text(path: Path) -> str:
+    import os
+    import stat
+
     try:
-        data = path.read_bytes()
+        if str(path) == "-" or not stat.S_ISREG(os.stat(path).st_mode):
+            # standard input or a pipe: read once, through the reader that keeps it
+            from orbitkit.elements.files import read_input_bytes
+
+            data = read_input_bytes(str(path), what="GNSS orbit file",
+                                    error=ElementFileError)
+        else:
+            data = path.read_bytes()
     except FileNotFoundError:
         raise ElementFileError(f"{path}: no such file") from None
     except OSError as exc:
