@@ -29,8 +29,31 @@ SYSTEM_KEYS = {"gps": "G", "galileo": "E", "glonass": "R", "beidou": "C", "bds":
                "qzss": "J", "navic": "I", "irnss": "I", "gnss": "GRECJI"}
 
 
+def _once_only(path: str | Path) -> bool:
+    """True for standard input (``-``) and pipes, which can be read only once: they are read
+    through :func:`orbitkit.elements.files.read_input_bytes`, which keeps what it read."""
+    import os
+    import stat
+
+    text = os.fspath(path)
+    if text == "-":
+        return True
+    try:
+        mode = os.stat(text).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 def file_kind(path: str | Path) -> str:
     """``"rinex-nav"``, ``"sp3"`` or ``"elements"`` from the first bytes of the file."""
+    if _once_only(path):  # standard input or a pipe: peeked at without consuming it
+        from orbitkit.elements.orbit import input_head
+
+        head = input_head(path)
+        first = head.split(b"\n", 1)[0]
+        return ("rinex-nav" if b"RINEX VERSION / TYPE" in first and first[20:21] == b"N" else
+                "sp3" if first[:1] == b"#" and first[1:2] in (b"c", b"d") else "elements")
     try:
         with open(path, "rb") as fh:
             head = fh.read(4096)

@@ -182,6 +182,15 @@ class NavFile:
 
 
 def _read_text(path: Path) -> str:
+    from orbitkit.gnss.orbit_files import _once_only
+
+    if _once_only(path):  # standard input or a pipe (read once, kept; gzip recognised)
+        from orbitkit.elements.files import read_input_bytes
+
+        data = read_input_bytes(path, what="orbit file", error=ElementFileError)
+        if b"\x00" in data[:4096]:
+            raise ElementFileError(f"{path}: binary data, not a RINEX navigation file")
+        return data.decode("ascii", errors="replace")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
