@@ -106,7 +106,6 @@ __all__ = [
     "check_spans",
     "check_times",
     "open_file_sources",
-    "input_head",
 ]
 
 #: What kind of source an orbit came from, as results report it.
@@ -509,10 +508,6 @@ def _head(path: str | Path, size: int = 4096) -> bytes:
         return read_input_bytes(text)[:size]
     except (UserError, OSError, EOFError, gzip.BadGzipFile, zlib.error):
         return b""  # the TLE/OMM reader then says what is wrong with it
-
-
-#: Public name of :func:`_head`, for readers that must peek at an input before reading it.
-input_head = _head
 
 
 def _load(ref: str) -> Any:

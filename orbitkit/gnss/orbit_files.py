@@ -29,37 +29,40 @@ SYSTEM_KEYS = {"gps": "G", "galileo": "E", "glonass": "R", "beidou": "C", "bds":
                "qzss": "J", "navic": "I", "irnss": "I", "gnss": "GRECJI"}
 
 
-def _once_only(path: str | Path) -> bool:
-    """True for standard input (``-``) and pipes, which can be read only once: they are read
-    through :func:`orbitkit.elements.files.read_input_bytes`, which keeps what it read."""
+def _regular(path: str | Path) -> bool:
+    """True unless ``path`` is standard input (``-``) or a pipe / device (missing files and
+    folders count as regular here, so that their messages stay the file reader's)."""
     import os
     import stat
 
     text = os.fspath(path)
     if text == "-":
-        return True
+        return False
     try:
         mode = os.stat(text).st_mode
     except OSError:
-        return False
-    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+        return True
+    return stat.S_ISREG(mode) or stat.S_ISDIR(mode)
 
 
 def file_kind(path: str | Path) -> str:
-    """``"rinex-nav"``, ``"sp3"`` or ``"elements"`` from the first bytes of the file."""
-    if _once_only(path):  # standard input or a pipe: peeked at without consuming it
-        from orbitkit.elements.orbit import input_head
+    """``"rinex-nav"``, ``"sp3"`` or ``"elements"`` from the first bytes of the file.
 
-        head = input_head(path)
-        first = head.split(b"\n", 1)[0]
-        return ("rinex-nav" if b"RINEX VERSION / TYPE" in first and first[20:21] == b"N" else
-                "sp3" if first[:1] == b"#" and first[1:2] in (b"c", b"d") else "elements")
+    Standard input (``-``) and pipes are read once, through
+    :func:`orbitkit.elements.files.read_input_bytes`, which keeps what it read for the
+    reader that follows; a regular file has only its head read.
+    """
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
-        if head[:2] == b"\x1f\x8b":
-            with gzip.open(path, "rb") as fh:
+        if not _regular(path):
+            from orbitkit.elements.files import read_input_bytes
+
+            head = read_input_bytes(path, what="orbit file", error=ElementFileError)[:4096]
+        else:
+            with open(path, "rb") as fh:
                 head = fh.read(4096)
+            if head[:2] == b"\x1f\x8b":
+                with gzip.open(path, "rb") as fh:
+                    head = fh.read(4096)
     except FileNotFoundError:
         raise ElementFileError(f"{path}: no such file") from None
     except (OSError, EOFError) as exc:
