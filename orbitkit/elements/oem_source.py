@@ -151,12 +151,13 @@ class OemSource(OrbitSource):
 
         catalog = None
         by_object: dict[tuple[str, str], list[OemSegment]] = {}
+        from orbitkit.elements.files import read_input_bytes
+
         for path in paths:
+            # a file, gzip, standard input or a pipe (read once, kept by read_input_bytes)
+            data = read_input_bytes(path, what="OEM file", error=ElementFileError)
             try:
-                text = Path(path).read_text(encoding="utf-8-sig")
-            except OSError as exc:
-                raise ElementFileError(f"{path}: cannot read it ({exc.strerror or exc})") \
-                    from None
+                text = data.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
                 raise ElementFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
             for seg in parse_oem(text, source=str(path)):
