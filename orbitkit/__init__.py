@@ -108,6 +108,15 @@ _EXPORTS: dict[str, str] = {
     "BroadcastOrbits": "orbitkit.gnss",
     "PreciseOrbits": "orbitkit.gnss",
     "compare_orbits": "orbitkit.gnss.compare",
+    # conjunctions (collision warning)
+    "find_conjunctions": "orbitkit.conjunctions",
+    "Conjunction": "orbitkit.conjunctions",
+    "ConjunctionSearch": "orbitkit.conjunctions",
+    "foster_pc": "orbitkit.conjunctions",
+    "chan_pc": "orbitkit.conjunctions",
+    "alfano_max_pc": "orbitkit.conjunctions",
+    "read_cdm": "orbitkit.conjunctions.cdm",
+    "write_cdm": "orbitkit.conjunctions.cdm",
 }
 
 # public name -> (module, name there), where the name there would be ambiguous at the top

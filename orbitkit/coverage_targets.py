@@ -212,16 +212,17 @@ def split_coverage_target(target: str) -> tuple[str, tuple[str, ...]]:
 
 def with_constellations(
     sets: Sequence[Any], label: str, files: Sequence[str | Path], wanted: Sequence[str],
-    at: datetime,
+    at: datetime, until: datetime | None = None,
 ) -> tuple[list[Any], list[int], list[str], list[str]]:
     """A catalogue target's sets plus the ``wanted`` constellations from the element files.
 
     The catalogue's sets form group 0, named ``label`` (one receiver clock), and each
     constellation found in the files its own group after it; objects already among the
-    catalogue's sets are not taken twice. Returns ``(sets, groups, names, warnings)`` as
-    :func:`multi_gnss_sets` does.
+    catalogue's sets are not taken twice; ``until`` as in :func:`multi_gnss_sets`. Returns
+    ``(sets, groups, names, warnings)`` as :func:`multi_gnss_sets` does.
     """
-    extra, groups, names, warnings = multi_gnss_sets(files, wanted, at, target=label)
+    extra, groups, names, warnings = multi_gnss_sets(files, wanted, at, target=label,
+                                                     until=until)
     have = {es.norad_id for es in sets}
     keep = [i for i, es in enumerate(extra) if es.norad_id not in have]
     used = sorted({groups[i] for i in keep})

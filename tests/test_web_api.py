@@ -159,6 +159,39 @@ def test_passes_equal_the_cli_json_csv_and_ics(client, capsys, active_2026):
         [p for p in client.get("/api/passes", params=params).json() if "rise_utc" in p])
 
 
+def test_sets_switching_along_the_span_as_the_cli_switches_them(capsys, tle_dir):
+    """Two snapshots (2021-08-24, 2021-09-20) hold two sets of Tianhe and of every BeiDou
+    satellite: over 2021-09-03..06 the search switches sets at the midpoints between their
+    epochs (Tianhe's on 2021-09-04 16:37 UTC). The endpoints take the same sets at the
+    same instants as the CLI: passes and the planning day are equal to its JSON."""
+    files = [tle_dir / "celestrak-active-2021-08-24.txt",
+             tle_dir / "celestrak-active-2021-09-20.txt"]
+    with TestClient(create_app(files, offline=True), raise_server_exceptions=False) as c:
+        r = c.get("/api/passes", params={"target": "48274", "station": "beijing",
+                                         "start": "2021-09-03T00:00:00Z", "days": 3})
+        assert r.status_code == 200, r.text
+        status, out, err = run_cli(
+            capsys, "passes", "48274", "--station", "beijing", "--start",
+            "2021-09-03T00:00:00Z", "--days", "3", "--elements", str(files[0]),
+            "--elements", str(files[1]), "--offline", "--format", "json")
+        assert status == 0, err
+        assert r.json() == json.loads(out)
+        assert any("2021-09-04 16:37" in w for w in
+                   json.loads(r.headers["X-Orbitkit-Warnings"])), r.headers
+        r = c.get("/api/planning", params={"target": "beidou", "lat": 39.9, "lon": 116.4,
+                                           "date": "2021-09-06"})
+        assert r.status_code == 200, r.text
+        status, out, err = run_cli(
+            capsys, "coverage", "beidou", "--elements", str(files[0]), "--elements",
+            str(files[1]), "--offline",
+            "--start", "2021-09-06T00:00:00Z", "--region", "39.9,39.9,116.4,116.4",
+            "--site", "39.9,116.4", "--format", "json")
+        assert status == 0, err
+        site = json.loads(out)["site"]
+        for key in ("visible", "pdop", "hdop", "vdop"):
+            assert r.json()[key] == site[key], key
+
+
 # ----------------------------------------------------------------------------- map, track
 
 

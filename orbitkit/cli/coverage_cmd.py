@@ -200,7 +200,7 @@ def run(args: argparse.Namespace) -> int:
         label = args.target
         if extra:  # beidou-3,gps,...: the catalogue's sets plus constellations from files
             sets, groups, group_names, notes = with_constellations(
-                sets, catalogue_part, args.elements or [], extra, start)
+                sets, catalogue_part, args.elements or [], extra, start, until=times[-1])
             for message in notes:
                 warn(message)
             members, label = None, "+".join(group_names)

@@ -530,8 +530,8 @@ def open_file_sources(paths: Sequence[str | Path]) -> tuple[list[OrbitSource], l
     rest: list[str | Path] = []
     claims = [_load(c) for _, c, _ in FILE_SOURCES]
     for path in paths:
-        # standard input and pipes are peeked at through read_input_bytes, which keeps
-        # what it read for whichever reader then claims the input (see _head)
+        # standard input and pipes are peeked at through files.read_input_bytes, which keeps
+        # what it read: the reader that claims them (or the TLE/OMM reader) gets all of it
         head = _head(path)
         for k, claim in enumerate(claims):
             if head and claim(Path(path), head):

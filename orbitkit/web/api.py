@@ -176,21 +176,35 @@ class _Sets:
     warnings: list[str]
 
 
+def _in_use(orbit: Any, t: datetime) -> Any:
+    """The element set an orbit uses at ``t`` (one of a switching series), or ``None`` for
+    an orbit that is not made of element sets."""
+    from orbitkit.elements.model import ElementSet
+
+    es = orbit.set_at(t) if hasattr(orbit, "set_at") else orbit
+    return es if isinstance(es, ElementSet) else None
+
+
 def _span_check(sets: Sequence[Any], start: datetime, stop: datetime, what: str) -> list[str]:
     """Refuse a span no real element set is trusted for; warn about single stale sets.
 
     A set is trusted within the staleness limits of its epoch (14 days for low orbits, 30
     for higher ones unless ``ORBITKIT_STALE_*`` say otherwise), checked at both ends of the
-    span. When every real set is out of its limits the answer would be an extrapolation
-    of months: that is the "day outside the element sets' span" of the issue, a 422.
+    span with the set in use there. When every real set is out of its limits the answer
+    would be an extrapolation of months: that is the "day outside the element sets' span"
+    of the issue, a 422.
     """
     from orbitkit.elements.select import stale_limits_days, staleness_warning
 
-    real = [es for es in sets if not es.is_nominal]
-    stale = [es for es in real
-             if staleness_warning(es, start) or staleness_warning(es, stop)]
-    if real and len(stale) == len(real):
-        epochs = [es.epoch for es in real]
+    def stale(orbit: Any) -> str | None:
+        return (staleness_warning(_in_use(orbit, start), start)
+                or staleness_warning(_in_use(orbit, stop), stop))
+
+    real = [o for o in sets if _in_use(o, start) is not None and not _in_use(o, start).is_nominal]
+    notes = [(o, stale(o)) for o in real]
+    late = [(o, n) for o, n in notes if n]
+    if real and len(late) == len(real):
+        epochs = [es.epoch for o in real for es in getattr(o, "sets", [o])]
         leo, other = stale_limits_days()
         raise ApiError(
             f"{what} is outside the span the element sets cover: their epochs run "
@@ -198,10 +212,10 @@ def _span_check(sets: Sequence[Any], start: datetime, stop: datetime, what: str)
             f"trusted {leo:g} days (low orbits) or {other:g} days (higher orbits) either side "
             "of its epoch; pick a day in that span or start the server with newer --elements",
             status=422)
-    notes = [staleness_warning(es, start) or staleness_warning(es, stop) for es in stale[:3]]
-    if len(stale) > 3:
-        notes.append(f"{len(stale) - 3} more element sets are beyond the staleness limits")
-    return [n for n in notes if n]
+    out = [n for _, n in late[:3]]
+    if len(late) > 3:
+        out.append(f"{len(late) - 3} more element sets are beyond the staleness limits")
+    return out
 
 
 class PlanningApi:
@@ -276,24 +290,28 @@ class PlanningApi:
         return value
 
     def _resolve(self, target: str, at: datetime, until: datetime) -> _Sets:
-        """One set per orbit of a catalogue target, chosen at ``at`` (as elements_for_cli)."""
+        """One orbit per object of a catalogue target for the span ``[at, until]``, as
+        ``elements_for_cli`` chooses them: the set nearest ``at``, or several sets switching
+        along the span where the files hold them; docked objects once."""
         from orbitkit.elements.cache import cache_max_age_h
         from orbitkit.elements.sources import load_element_sets
 
         def make() -> _Sets:
             resolution = load_element_sets(
-                target, files=self.files, at=at, offline=True if self.offline else None,
-                allow_nominal=True, max_age_h=cache_max_age_h())
+                target, files=self.files, at=at, until=until,
+                offline=True if self.offline else None, allow_nominal=True,
+                max_age_h=cache_max_age_h())
             warnings = list(resolution.warnings)
             resolution, notes = resolution.one_per_orbit()
             warnings += notes
+            warnings += [sw.message() for sw in getattr(resolution, "switches", [])]
             if resolution.any_nominal:
                 warnings.append("some element sets are nominal design orbits: their "
                                 "positions are illustrative")
             return _Sets(list(resolution.sets), list(resolution.members), None, [],
                          resolution.sources_summary(), warnings)
 
-        found = self._cached(("resolve", target.lower(), at), make)
+        found = self._cached(("resolve", target.lower(), at, until), make)
         if not found.sets:
             raise ApiError(f"no element sets for {target!r}", status=422)
         return found
@@ -314,19 +332,19 @@ class PlanningApi:
         if not catalogue_part:
             def make() -> _Sets:
                 sets, groups, names, warnings = multi_gnss_sets(self.files, wanted, at,
-                                                                target=target)
+                                                                target=target, until=until)
                 return _Sets(sets, None, groups, names, elements_summary(sets), warnings)
 
-            return self._cached(("gnss", wanted, at), make)
+            return self._cached(("gnss", wanted, at, until), make)
         base = self._resolve(catalogue_part, at, until)
 
         def mixed() -> _Sets:
             sets, groups, names, warnings = with_constellations(
-                base.sets, catalogue_part, self.files, wanted, at)
+                base.sets, catalogue_part, self.files, wanted, at, until=until)
             return _Sets(sets, base.members, groups, names, elements_summary(sets),
                          base.warnings + warnings)
 
-        return self._cached(("mixed", catalogue_part.lower(), wanted, at), mixed)
+        return self._cached(("mixed", catalogue_part.lower(), wanted, at, until), mixed)
 
     # ------------------------------------------------------------------ small endpoints
 
@@ -516,9 +534,11 @@ class PlanningApi:
         mask_deg = _number(q, "mask_deg", 10.0, 0.0, 90.0, hi_open=True)
         start = at - timedelta(minutes=before)
         with self._slot():
-            # chosen at the hour (as a CLI run at that hour would): a page refreshing the
-            # track every few seconds reuses one resolution instead of re-reading the files
-            found = self._resolve(target, at.replace(minute=0, second=0, microsecond=0), at)
+            # chosen for whole hours around the span: a page refreshing the track every
+            # few seconds reuses one resolution instead of resolving the target anew
+            hour = start.replace(minute=0, second=0, microsecond=0)
+            found = self._resolve(target, hour, hour + timedelta(
+                hours=1 + math.ceil((before + after) / 60.0)))
             warnings = found.warnings + _span_check(found.sets, at, at, f"time {_iso(at)}")
             track = ground_track(found.sets, start, hours=(before + after) / 60.0,
                                  step_s=step_s, footprint_time=at,
