@@ -206,3 +206,11 @@ class ConjunctionSearch:
 
     def socrates_rows(self) -> list[list[Any]]:
         return [e.socrates_row() for e in self.events]
+
+    def to_frame(self) -> Any:
+        """pandas DataFrame, one row per event in this order: the JSON keys (numbers
+        unrounded, ``tca_utc`` a UTC datetime) and ``hbr_m``; see
+        :func:`orbitkit.tabular.conjunction_search_frame`. Needs pandas."""
+        from orbitkit.tabular import conjunction_search_frame
+
+        return conjunction_search_frame(self)
