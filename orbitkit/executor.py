@@ -316,19 +316,27 @@ def run_tasks(fn: Callable[[Any, Any], Any], tasks: Sequence[Any], shared: Any, 
             ex.close()
 
 
-def task_runner(executor: Any = None, *, describe: Callable[[Any], str] = str,
+def task_runner(executor: Any = None, *, describe: Callable[[Any], str] | None = None,
                 gil_bound: bool = True, progress: Callable[[int, int], None] | None = None
                 ) -> Callable[[Callable[[Any, Any], Any], Sequence[Any], Any], Iterator[Any]]:
     """A ``run(fn, tasks, shared)`` callable on ``executor`` for analyses that take a runner.
 
     The returned callable yields each task's result as it finishes (completion order): the
     analysis's merge must order them itself (the conjunction screen's merge sorts its events
-    by pair and TCA). ``gil_bound`` defaults to True: those tasks are sgp4-bound.
+    by pair and TCA). ``gil_bound`` defaults to True: those tasks are sgp4-bound. Without
+    ``describe``, a task with a ``describe(shared)`` method names its own block.
     """
 
     def run(fn: Callable[[Any, Any], Any], tasks: Sequence[Any], shared: Any) -> Iterator[Any]:
+        def name(task: Any) -> str:
+            if describe is not None:
+                return describe(task)
+            if hasattr(task, "describe"):
+                return task.describe(shared)
+            return str(task)
+
         for _, result in run_tasks(fn, list(tasks), shared, executor=executor,
-                                   describe=describe, gil_bound=gil_bound, progress=progress):
+                                   describe=name, gil_bound=gil_bound, progress=progress):
             yield result
 
     return run

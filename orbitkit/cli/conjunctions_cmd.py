@@ -17,6 +17,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from orbitkit.cli._executor import add_scheduler_option, executor_from_args
 from orbitkit.cli.common import (
     add_elements_options,
     add_format_option,
@@ -66,6 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         metavar="R", help="combined hard-body radius for the maximum "
                         "probability, m (default: both objects' radii: the station 20 m from "
                         "its module dimensions, others 5 m)")
+    add_scheduler_option(parser)
     add_elements_options(parser)
     add_format_option(parser, ("table", "csv", "json"), "table")
     parser.add_argument("--cdm-dir", dest="cdm_dir", metavar="DIR", default=None,
@@ -126,8 +128,12 @@ def run(args: argparse.Namespace) -> int:
         against = None
     else:
         against = _resolve(args, args.against, start, stop, "--against")
-    result = find_conjunctions(targets, against, start=start, stop=stop,
-                               threshold_km=args.threshold_km, hbr_m=args.hbr_m)
+    from orbitkit.progress import Progress
+
+    with executor_from_args(args) as executor, Progress("conjunctions") as bar:
+        result = find_conjunctions(targets, against, start=start, stop=stop,
+                                   threshold_km=args.threshold_km, hbr_m=args.hbr_m,
+                                   executor=executor, progress=bar)
     for note in result.merged:
         info(note)
     for message in result.warnings:

@@ -213,7 +213,11 @@ def _satrec_from(params: tuple) -> Satrec:
     satnum, jd, jdf, bstar, ndot, nddot, ecco, argpo, inclo, mo, no, nodeo = params
     s = Satrec()
     s.sgp4init(WGS72, "i", int(satnum) % 100000 if satnum else 0,
-               (jd - 2433281.5) + jdf, bstar, ndot, nddot, ecco, argpo, inclo, mo, no, nodeo)
+               (jd + jdf) - 2433281.5, bstar, ndot, nddot, ecco, argpo, inclo, mo, no, nodeo)
+    # the epoch as twoline2rv computes it, and the original's epoch split (sgp4init splits
+    # it its own way, and sgp4() subtracts it from the requested date): a worker then
+    # propagates bit for bit like this process (all 14,468 objects of the 2026 snapshot)
+    s.jdsatepoch, s.jdsatepochF = jd, jdf
     return s
 
 
@@ -303,6 +307,11 @@ class RawEvent(tuple):
 
     def __new__(cls, *values: Any) -> RawEvent:
         return tuple.__new__(cls, values)
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        # pickle rebuilds a tuple subclass as cls(*self.__getnewargs__()); tuple's own gives
+        # (tuple(self),), which this __new__ would wrap into a one-element event
+        return tuple(self)
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """``find_conjunctions``: the public entry of the screen (element sets in, events out).
 
 It merges objects flying on one element set (docked vehicles), derives the bounds and steps
-(:mod:`orbitkit.conjunctions.screen`), cuts the tasks, runs them through ``run`` (a plain loop
-by default; an executor's runner otherwise), merges, and turns each raw event into a
+(:mod:`orbitkit.conjunctions.screen`), cuts the tasks, runs them on the executor handed in
+(:mod:`orbitkit.executor`: this machine's cores by default, a Dask cluster when given one;
+or a ``run`` of the caller's own), merges, and turns each raw event into a
 :class:`~orbitkit.conjunctions.events.Conjunction` with its RTN miss vector and SOCRATES's
 maximum probability.
 """
@@ -77,6 +78,8 @@ def find_conjunctions(
     run: Callable | None = None,
     scan_step_s: float | None = None,
     block_objects: int = 20000,
+    executor: Any = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ConjunctionSearch:
     """Every close approach closer than ``threshold_km`` in ``[start, stop]``.
 
@@ -96,8 +99,14 @@ def find_conjunctions(
         Combined hard-body radius for the maximum probability [m]; default: the sum of
         both objects' (:func:`hard_body_radius_m`).
     run
-        ``run(screen_task, tasks, shared) -> list of TaskResult``: the executor seam;
-        default :func:`orbitkit.conjunctions.screen.run_serial`.
+        ``run(screen_task, tasks, shared) -> iterable of TaskResult``: a runner of one's
+        own (e.g. :func:`orbitkit.conjunctions.screen.run_serial`); overrides ``executor``.
+    executor
+        Where the tasks run (:mod:`orbitkit.executor`): ``None`` (this machine's cores,
+        forked processes), a ``dask.distributed.Client``, ``"tcp://HOST:PORT"`` or an
+        executor. The merge sorts the events, so the answer is the same wherever they ran.
+    progress
+        Called with (done, total) tasks.
     scan_step_s
         Scan step [s]; default derived (cost only: the answer does not depend on it).
     block_objects
@@ -165,8 +174,11 @@ def find_conjunctions(
     else:
         tasks = _screen.plan(shared, idx, None, block_objects=block_objects)
         screened = n * (n - 1) // 2
-    runner = run or _screen.run_serial
-    results = runner(_screen.screen_task, tasks, shared)
+    if run is None:
+        from orbitkit.executor import task_runner
+
+        run = task_runner(executor, progress=progress)
+    results = run(_screen.screen_task, tasks, shared)
     raw, failed, stats = _screen.merge(results, shared)
     stats.update({"tasks": len(tasks), "coarse_step_s": H, "scan_step_s": h})
 
