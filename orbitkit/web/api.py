@@ -251,8 +251,11 @@ class PlanningApi:
                       for n in store.norad_ids()]
             latest = [es for es in latest if es is not None]
             epochs = [es.epoch for es in latest]
-            found = {classify_constellation(es.name) for es in latest}
             from orbitkit.coverage import CONSTELLATIONS
+            from orbitkit.coverage_targets import navigation_orbit
+
+            # the constellations the page may offer: as multi_gnss_sets will take them
+            found = {classify_constellation(es.name) for es in latest if navigation_orbit(es)}
 
             self.constellations = [c for c in CONSTELLATIONS if c in found]
             self._file_summary.update(
