@@ -85,6 +85,9 @@ def test_planning_equals_coverage_cli_for_the_one_point_region(client, capsys, a
     assert web["satellites"] == cli["satellites"]
     if target == "gnss":
         assert web["constellations"] == ["BeiDou", "GPS", "Galileo", "GLONASS"]
+        # the 'active' snapshot's low-orbit COSMOS and the ETALON spheres are not GLONASS
+        (note,) = [w for w in web["warnings"] if "not navigation satellites" in w]
+        assert note.startswith("85 object(s)") and "not navigation" in err
     if target.startswith("beidou-3,"):  # BeiDou-3 from the catalogue, the others from files
         assert web["constellations"] == ["beidou-3", "GPS", "Galileo", "GLONASS"]
         # 35 BeiDou-3; about 30-40 each of GPS, Galileo, GLONASS (no low-orbit COSMOS)
