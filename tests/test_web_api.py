@@ -329,6 +329,20 @@ def test_bad_input_is_a_4xx_with_a_json_error(client, tried, path, params, statu
     tried("web endpoint bad inputs")
 
 
+def test_messages_do_not_show_the_servers_folders(client, active_2026):
+    """An error that names what was tried says "1 element file(s), the cache", as the CLI
+    would, but not where the server keeps them."""
+    import os
+
+    r = client.get("/api/planning", params={"target": "99999", "lat": 40, "lon": 116,
+                                            "date": DAY})
+    assert r.status_code == 422
+    message = r.json()["error"]
+    assert "99999" in message and "the cache" in message
+    assert str(active_2026.parent) not in message
+    assert os.environ["ORBITKIT_CACHE_DIR"] not in message
+
+
 def test_an_internal_error_is_a_500_without_a_traceback(client, monkeypatch):
     """A bug answers with a one-line JSON error; the traceback goes to the log only."""
     from orbitkit.web import api as api_module
