@@ -97,12 +97,26 @@ _EXPORTS: dict[str, str] = {
     "tianwen1_mars_orbits": "orbitkit.deepspace.mars",
     "insertion_delta_v_km_s": "orbitkit.deepspace.mars",
     "date_range": "orbitkit.deepspace",
+    # orbit sources (one interface for every source; sets switching along the window)
+    "Orbit": "orbitkit.elements.orbit",
+    "OrbitSource": "orbitkit.elements.orbit",
+    "OutsideSpanError": "orbitkit.elements.orbit",
+    "ElementSetSeries": "orbitkit.elements.switching",
     # GNSS broadcast and precise orbits
     "read_rinex_nav": "orbitkit.gnss",
     "read_sp3": "orbitkit.gnss",
     "BroadcastOrbits": "orbitkit.gnss",
     "PreciseOrbits": "orbitkit.gnss",
     "compare_orbits": "orbitkit.gnss.compare",
+    # conjunctions (collision warning)
+    "find_conjunctions": "orbitkit.conjunctions",
+    "Conjunction": "orbitkit.conjunctions",
+    "ConjunctionSearch": "orbitkit.conjunctions",
+    "foster_pc": "orbitkit.conjunctions",
+    "chan_pc": "orbitkit.conjunctions",
+    "alfano_max_pc": "orbitkit.conjunctions",
+    "read_cdm": "orbitkit.conjunctions.cdm",
+    "write_cdm": "orbitkit.conjunctions.cdm",
 }
 
 # public name -> (module, name there), where the name there would be ambiguous at the top

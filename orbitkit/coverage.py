@@ -1232,8 +1232,12 @@ class CoverageShared:
     dops: frozenset[str]
     cull: bool
     point_quantiles: bool
-    #: integer node weights (flat) when the tasks send histograms instead of PDOP planes
+    #: integer node weights (flat) for the tasks' PDOP histograms
     hist_weights: np.ndarray | None = None
+    #: histogram bins (float32 bits >> shift): coarse when the PDOP planes come back too
+    #: (exact quantiles), fine when the histogram is all (very large runs)
+    hist_shift: int = 12
+    keep_pdop: bool = True
 
 
 _TASK_LOCAL = threading.local()
@@ -1271,12 +1275,11 @@ def coverage_task(task: CoverageTask, shared: CoverageShared) -> _TileSummary:
     if shared.point_quantiles:
         med, p95 = _point_quantiles(sink.pdop, (0.5, 0.95))
         out.quantiles = {"median_pdop": med, "p95_pdop": p95}
-    if shared.hist_weights is None:
-        out.pdop = sink.pdop
-    else:
-        from orbitkit.coverage_summary import quantile_histogram
+    from orbitkit.coverage_summary import quantile_histogram
 
-        out.hist = quantile_histogram(sink.pdop, shared.hist_weights[index])
+    out.hist = quantile_histogram(sink.pdop, shared.hist_weights[index], shared.hist_shift)
+    if shared.keep_pdop:
+        out.pdop = sink.pdop
     return out
 
 
@@ -1439,7 +1442,8 @@ def compute_coverage(
         table=table, lat_deg=grid.lat_deg, lon_deg=grid.lon_deg, height_km=grid.height_km,
         pdop_threshold=float(pdop_threshold), dops=want, cull=cull,
         point_quantiles=point_quantiles,
-        hist_weights=None if exact else cs.integer_weights(weights))
+        hist_weights=cs.integer_weights(weights), keep_pdop=exact,
+        hist_shift=cs.COARSE_SHIFT if exact else 12)
     # tile-major: the blocks of epochs of one tile are neighbours, so the merge holds few
     # unfinished tiles
     tasks = [CoverageTask(rows, cols, t0, t1) for rows, cols in tiles for t0, t1 in spans]
@@ -1488,7 +1492,7 @@ def compute_coverage(
     if exact:
         parts = [(merge.pdop_parts[k][1], weights[merge.pdop_parts[k][0]])
                  for k in sorted(merge.pdop_parts)]
-        med, p95 = cs.weighted_quantiles(parts, (0.5, 0.95))
+        med, p95 = cs.weighted_quantiles(parts, (0.5, 0.95), merge.hist, cs.COARSE_SHIFT)
         del parts
         merge.pdop_parts.clear()
     else:

@@ -70,6 +70,9 @@ _B_KM = WGS84_A_KM * (1.0 - WGS84_F)
 # histogram bins: float32 bit patterns without their lowest 12 bits (2^-11 relative width)
 _SHIFT = 12
 _NBINS = (0x7F800000 >> _SHIFT) + 1  # up to +inf
+#: Bins of the histogram that only locates an exact quantile: 2^-6 relative, 16,321 bins
+#: (130 kB a task), so that a task's histogram is small to send and the bin to sort small.
+COARSE_SHIFT = 17
 _WEIGHT_STEPS = float(1 << 20)
 
 
@@ -118,12 +121,32 @@ def node_weights(grid: Any, weighting: str = "area") -> np.ndarray:
     return np.outer(along, lon_w)
 
 
-def _bins(values: np.ndarray) -> np.ndarray:
+def _bins(values: np.ndarray, shift: int = _SHIFT) -> np.ndarray:
     # PDOP >= 0; "& 0x7FFFFFFF" folds a -0.0 into bin 0
-    return ((values.view(np.uint32) & np.uint32(0x7FFFFFFF)) >> _SHIFT).astype(np.intp)
+    return ((values.view(np.uint32) & np.uint32(0x7FFFFFFF)) >> shift).astype(np.intp)
 
 
-def weighted_quantiles(parts: Sequence[tuple[np.ndarray, np.ndarray]], qs: Sequence[float]
+def _edge(bits: int) -> float:
+    """The float32 whose bit pattern is ``bits`` (inf past the last finite one)."""
+    if bits >= 0x7F800000:
+        return math.inf
+    return float(np.array([bits], dtype=np.uint32).view(np.float32)[0])
+
+
+def _weight_below(parts: Sequence[tuple[np.ndarray, np.ndarray]], xs: Sequence[float]
+                  ) -> list[float]:
+    """Per x: the total weight of the values < x (NaN never counts), summed in part order."""
+    out = [0.0] * len(xs)
+    for values, weights in parts:
+        for k, x in enumerate(xs):
+            below = np.count_nonzero(values < np.float32(x) if math.isfinite(x)
+                                     else ~np.isnan(values), axis=0)
+            out[k] += float(weights @ below)
+    return out
+
+
+def weighted_quantiles(parts: Sequence[tuple[np.ndarray, np.ndarray]], qs: Sequence[float],
+                       hist: np.ndarray | None = None, shift: int = COARSE_SHIFT
                        ) -> list[float | None]:
     """Exact weighted quantiles of the non-NaN values of ``parts``.
 
@@ -133,82 +156,85 @@ def weighted_quantiles(parts: Sequence[tuple[np.ndarray, np.ndarray]], qs: Seque
         ``(values (T, P) float32, weights (P,))`` pairs in a fixed order; NaN = no value.
     qs
         Quantiles in [0, 1].
+    hist, shift
+        An integer-weighted histogram of the same values on bit-pattern bins ``>> shift``
+        (:func:`quantile_histogram`, summed over the tasks): it only says where to look; the
+        answer comes from the values themselves. Computed here when not given.
 
     Returns
     -------
     list
         Per ``q``: the smallest value whose cumulative weight reaches ``q`` of the total
         (``None`` when there is no value or no weight).
+
+    Method: the histogram gives the bin ``[lo, hi)`` holding each quantile; the exact
+    weights below ``lo`` and ``hi`` are summed from per-node counts (fixed order: the same
+    float result wherever the tasks ran); if the histogram's rounded weights pointed at a
+    neighbour the search steps over; then only the bin's values are sorted.
     """
-    hist = np.zeros(_NBINS)
-    pending_b: list[np.ndarray] = []
-    pending_w: list[np.ndarray] = []
-    size = 0
-
-    def flush() -> None:
-        nonlocal size
-        if pending_b:
-            hist[:] += np.bincount(np.concatenate(pending_b), weights=np.concatenate(pending_w),
-                                   minlength=_NBINS)
-        pending_b.clear()
-        pending_w.clear()
-        size = 0
-
-    for values, weights in parts:
-        has = ~np.isnan(values)
-        pending_b.append(_bins(values[has]))
-        pending_w.append(np.broadcast_to(weights, values.shape)[has])
-        size += pending_b[-1].size
-        if size > (1 << 22):  # bincount a few million at a time: bounded temporaries
-            flush()
-    flush()
+    if hist is None:
+        top = max((float(w.max()) for _, w in parts if w.size), default=0.0)
+        hist = 0
+        for values, weights in parts:
+            hist = hist + quantile_histogram(values, integer_weights(weights, top), shift)
+        if isinstance(hist, int):
+            return [None] * len(qs)
+    (total,) = _weight_below(parts, [math.inf])
     cum = np.cumsum(hist)
-    total = float(cum[-1]) if cum.size else 0.0
+    nonempty = np.flatnonzero(hist)
     out: list[float | None] = []
     for q in qs:
-        if not total > 0:
+        if not total > 0 or nonempty.size == 0:
             out.append(None)
             continue
         target = q * total
-        b = int(np.searchsorted(cum, target, side="left"))
-        # the non-empty bin at or after b (q = 0), or the last one (q = 1 past it by rounding)
-        nonempty = np.flatnonzero(hist)
-        k = int(np.searchsorted(nonempty, b, side="left"))
-        b = int(nonempty[min(k, nonempty.size - 1)])
-        before = float(cum[b - 1]) if b > 0 else 0.0
+        k = int(np.searchsorted(nonempty, int(np.searchsorted(cum, q * cum[-1], side="left"))))
+        k = min(k, nonempty.size - 1)
+        while True:
+            b = int(nonempty[k])
+            lo, hi = _edge(b << shift), _edge((b + 1) << shift)
+            c_lo, c_hi = _weight_below(parts, [lo, hi])
+            if c_lo >= target and c_lo > 0 and k > 0:
+                k -= 1  # the quantile lies below this bin
+            elif c_hi < target and k < nonempty.size - 1:
+                k += 1  # above it
+            else:
+                break
         vals, wts = [], []
         for values, weights in parts:
-            has = ~np.isnan(values)
-            sel = has.copy()
-            sel[has] = _bins(values[has]) == b
+            sel = (values >= np.float32(lo)) & (values < np.float32(hi) if math.isfinite(hi)
+                                                 else ~np.isnan(values))
             if sel.any():
                 vals.append(values[sel])
                 wts.append(np.broadcast_to(weights, values.shape)[sel])
         v = np.concatenate(vals).astype(np.float64)
         w = np.concatenate(wts)
         order = np.argsort(v, kind="stable")
-        c = before + np.cumsum(w[order])
-        k = int(min(np.searchsorted(c, target, side="left"), v.size - 1))
-        out.append(float(v[order][k]))
+        c = c_lo + np.cumsum(w[order])
+        i = int(min(np.searchsorted(c, target, side="left"), v.size - 1))
+        out.append(float(v[order][i]))
     return out
 
 
-def quantile_histogram(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def quantile_histogram(values: np.ndarray, weights: np.ndarray, shift: int = _SHIFT
+                       ) -> np.ndarray:
     """Integer weighted histogram of the non-NaN ``values`` (T, P) with node ``weights`` (P,).
 
     ``weights`` are the rounded integer weights of :func:`integer_weights`; sums of these are
-    exact, so histograms can be added in any order.
+    exact, so histograms can be added in any order. Bins: float32 bit patterns ``>> shift``.
     """
     has = ~np.isnan(values)
-    counts = np.bincount(_bins(values[has]), weights=np.broadcast_to(weights, values.shape)[has],
-                         minlength=_NBINS)
+    counts = np.bincount(_bins(values[has], shift),
+                         weights=np.broadcast_to(weights, values.shape)[has],
+                         minlength=(0x7F800000 >> shift) + 1)
     return np.rint(counts).astype(np.int64)
 
 
-def integer_weights(weights: np.ndarray) -> np.ndarray:
-    """Weights rounded to whole multiples of 2^-20 of the largest (as float64 integers)."""
+def integer_weights(weights: np.ndarray, top: float | None = None) -> np.ndarray:
+    """Weights rounded to whole multiples of 2^-20 of the largest (``top``; float64 integers)."""
     w = np.asarray(weights, dtype=float)
-    top = float(w.max()) if w.size else 0.0
+    if top is None:
+        top = float(w.max()) if w.size else 0.0
     if not top > 0:
         return np.ones_like(w)
     return np.maximum(np.rint(w / top * _WEIGHT_STEPS), 1.0)

@@ -73,7 +73,8 @@ def multi_gnss_sets(
     Parameters
     ----------
     files
-        Element files (TLE/3LE/OMM); the constellation is read from each object's name.
+        Element files (TLE/3LE/OMM; the constellation is read from each object's name) and
+        GNSS orbit files (RINEX navigation, SP3; the constellation is the PRN's system).
     wanted
         Constellation names from :func:`constellations_of`.
     at
@@ -106,15 +107,25 @@ def multi_gnss_sets(
             f"TARGET {target!r} takes its satellites from element files: give --elements "
             "FILE (e.g. a CelesTrak 'gnss' group file)"
         )
-    store, errors = read_element_files(files)
-    warnings = []
+    from orbitkit.elements.orbit import open_file_sources
+
+    all_files = files
+    file_sources, files = open_file_sources(files)
+    warnings: list[str] = []
+    sets, groups = [], []
+    for source in file_sources:  # RINEX navigation / SP3 files: satellites by PRN
+        for orbit, constellation in getattr(source, "constellation_orbits", lambda w: [])(
+                list(wanted)):
+            sets.append(orbit)
+            groups.append(list(wanted).index(constellation))
+        warnings.extend(getattr(source, "unhealthy_notes", lambda: [])())  # named, no DOP
+    store, errors = read_element_files(files) if files else (None, [])
     if errors:
         warnings.append(f"{len(errors)} bad record(s) in the element files were skipped "
                         f"(first: {errors[0]})")
-    sets, groups = [], []
     not_navigation = []
     switches = []
-    for norad in store.norad_ids():
+    for norad in store.norad_ids() if store is not None else []:
         es = orbit_for_span(store.sets_for(norad), at, until)
         if es is None:
             continue
@@ -134,7 +145,7 @@ def multi_gnss_sets(
             f"navigation satellites were left out (low orbits, geodetic spheres; e.g. "
             f"{', '.join(not_navigation[:3])})")
     if not sets:
-        raise UserError(f"no {', '.join(wanted)} satellites in {', '.join(map(str, files))} "
+        raise UserError(f"no {', '.join(wanted)} satellites in {', '.join(map(str, all_files))} "
                         "(names are read the CelesTrak way: GPS ..., GSAT0nnn, COSMOS ..., "
                         "BEIDOU ...)")
     present = sorted(set(groups))

@@ -38,13 +38,14 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
-from orbitkit.errors import UserError
+from orbitkit.errors import OrbitkitError, UserError
 
 __all__ = [
     "Executor",
     "Embedded",
     "DaskExecutor",
     "TaskError",
+    "TaskUserError",
     "SchedulerUnreachableError",
     "connect",
     "get_executor",
@@ -59,8 +60,12 @@ SCHEDULER_ENV = "ORBITKIT_SCHEDULER"
 _CONNECT_TIMEOUT_S = 5.0
 
 
-class TaskError(RuntimeError):
+class TaskError(OrbitkitError):
     """A task raised; the message names its block (objects, time span) and the cause."""
+
+
+class TaskUserError(UserError, TaskError):
+    """A task met bad input (a :class:`~orbitkit.errors.UserError`): named with its block."""
 
 
 class SchedulerUnreachableError(UserError):
@@ -81,6 +86,8 @@ def _call(fn: Callable[[Any, Any], Any], task: Any, shared: Any, label: str) -> 
         return fn(task, shared)
     except TaskError:
         raise
+    except UserError as exc:
+        raise TaskUserError(f"{label}: {exc}") from exc
     except Exception as exc:  # re-raised with the block named; the cause is kept
         raise TaskError(f"task {label} failed: {type(exc).__name__}: {exc}") from exc
 
@@ -167,14 +174,20 @@ class Embedded:
 
 
 def _fork_context() -> Any:
-    """The 'fork' multiprocessing context where there is one (Linux, macOS), else None.
+    """The 'fork' multiprocessing context where it is safe, else None.
 
-    Forked workers start in milliseconds and inherit the imported modules; elsewhere the
-    GIL-bound tasks run on threads (correct, just not faster).
+    Forked workers start in milliseconds and inherit the imported modules. Without fork
+    (Windows), inside a daemon process, or with other threads running, the GIL-bound tasks
+    run on threads instead (correct, just not faster).
     """
     import multiprocessing as mp
+    import threading
 
     if mp.current_process().daemon:  # a pool's worker may not have children of its own
+        return None
+    if threading.active_count() > 1:
+        # forking a process with other threads (a web server's, a client's) can copy a lock
+        # held by one of them into the child, which then waits forever: threads instead
         return None
     try:
         return mp.get_context("fork")

@@ -35,6 +35,12 @@ How
    one frame rotation for all.
 4. **Visibility by eye** (``visible``): see :func:`find_passes`.
 
+Any orbit source: plain element sets go through sgp4 directly (:class:`_Sgp4Orbits`); any
+other :class:`~orbitkit.elements.orbit.Orbit` (GNSS, OEM, several sets of one object switching
+along the window) through :class:`orbitkit.orbit_model.SourceOrbits`, which also puts a
+coarse sample either side of each switch of element set, so that the jump a switch makes
+is bracketed like any rise or set (:mod:`orbitkit.elements.switching`).
+
 Azimuth-dependent masks are scanned against their lowest point; the windows around
 flagged samples are then resampled every ``horizon_step_s`` (default 5 s) against the
 full mask, so mask notches crossed in less than that are not resolved.
@@ -475,9 +481,9 @@ class PassSearch:
         if self._passes is not None:
             return pass_records(self._passes)
         out = [dict(zip(PASS_KEYS, row, strict=True)) for row in self.rows()]
-        if self._table is not None and self._table.get("epoch") is not None:
-            stamps = np.datetime_as_string(self._table["epoch"].astype("datetime64[ms]"),
-                                           unit="ms")
+        epoch = None if self._table is None else self._table.get("epoch")
+        if epoch is not None and not np.isnat(epoch).all():
+            stamps = np.datetime_as_string(epoch.astype("datetime64[ms]"), unit="ms")
             for rec, stamp in zip(out, stamps.tolist(), strict=True):
                 if stamp != "NaT":
                     rec["elements_epoch_utc"] = stamp + "Z"
@@ -1685,7 +1691,7 @@ def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mas
         geo_sat = np.array([is_geosynchronous(r) for r in search.revs_per_day])
         as_interval = geo_sat[p["sat"]] | (p["start_cut"] & p["end_cut"])
         # sorted output: by rise time, then station, then NORAD number
-        norad = np.array(ids)
+        norad = np.array([-1 if n is None else n for n in ids])
         order = np.lexsort((norad[p["sat"]], p["sta"], p["rise"]))
         p = {k: v[order] for k, v in p.items()}
         as_interval = as_interval[order]
@@ -1699,10 +1705,14 @@ def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mas
             vis = _visible(search.geo, dark, sub["sat"], sub["sta"], sub["rise"], sub["set"],
                            orbits.jd0, orbits.fr0).tolist()
         max_t = np.clip(t_max, sub["rise"], sub["set"])
-        epoch = None
+        # which set each pass used, the one in force at its culmination, where an orbit
+        # switches sets along the window; NaT elsewhere (a column in every table, so that
+        # tables of satellite blocks join whatever their orbits)
+        epoch = np.full(max_t.size, np.datetime64("NaT", "us"))
         if getattr(orbits, "switching", False):
-            # which set each pass used: the one in force at its culmination
-            epoch = orbits.epochs_used(sub["sat"], max_t)
+            got = orbits.epochs_used(sub["sat"], max_t)
+            if got is not None:
+                epoch = got
         result._set_table(dict(sub, max_t=max_t, max_el=el_max, max_az=az_max, visible=vis,
                                ids=ids, names=names, epoch=epoch))
         if iv.size:
@@ -1711,7 +1721,7 @@ def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mas
     result.failed_samples = search.geo.failed
     result.incomplete_passes = search.incomplete
     if result.failed_samples:
-        bad = sorted({ids[s] for s in range(len(ids))
+        bad = sorted({ids[s] if ids[s] is not None else -1 for s in range(len(ids))
                       if not _propagates(orbits, s, duration)})
         result.failed_norad_ids = bad
         result.warnings.append(_failure_warning(result.failed_samples,

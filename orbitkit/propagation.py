@@ -473,6 +473,8 @@ class Ephemeris:
                 "source_kind": getattr(es, "kind", None),
                 "elements": es.to_dict(),
             }
+            if getattr(es, "prn", None):
+                entry["prn"] = es.prn
             for k, (col, dec) in enumerate(zip(names, decimals, strict=True)):
                 column = np.round(values[i, :, k], dec).astype(object)
                 column[~np.isfinite(values[i, :, k])] = None

@@ -21,6 +21,7 @@ import numpy as np
 from sgp4.api import Satrec
 
 from orbitkit import frames
+from orbitkit.elements.files import open_text
 from orbitkit.elements.orbit import Orbit, OrbitRequest, OrbitSource, SourceAnswer, bare_member
 from orbitkit.timeutil import utc_to_ut1
 
@@ -56,7 +57,7 @@ class ToySource(OrbitSource):
     def __init__(self, paths: list[Any]) -> None:
         self.orbits: list[ToyOrbit] = []
         for path in paths:
-            lines = Path(path).read_text().splitlines()
+            lines = open_text(path, what="toy states file").splitlines()
             for k in range(1, len(lines), 3):
                 prn, norad, t0, t1 = lines[k].split()
                 span = (datetime.fromisoformat(t0.replace("Z", "+00:00")),

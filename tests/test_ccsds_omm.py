@@ -136,3 +136,10 @@ def test_cli_writes_omm_a_ccsds_reader_accepts(fmt, capsys, active_2026):
         parsed = NdmIo().from_string(out).omm
     names = [o.body.segment.metadata.object_name for o in parsed]
     assert names == ["CSS (TIANHE)", "BEIDOU-3 G1"]
+
+
+def test_cli_omm_json_of_a_nominal_set_carries_the_comment(capsys):
+    assert main(["elements", "BEIDOU-3 G1", "--offline", "--at", "2026-05-01T00:00:00Z",
+                 "--format", "omm-json"]) == 0
+    (record,) = json.loads(capsys.readouterr().out)
+    assert "NOMINAL DESIGN ORBIT" in record["COMMENT"] and record["NORAD_CAT_ID"] == 43683

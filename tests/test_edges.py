@@ -527,3 +527,38 @@ def test_each_standard_input_is_its_own(tianhe_file, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
     status, out, err = run_cli(capsys, *ELEMENTS_ARGS, "--elements", "-")
     assert_user_error(status, out, err, "<stdin>", "empty")
+
+
+def _time_options():
+    """Every option of every verb that takes a time (by name or its metavar T)."""
+    import argparse
+
+    from orbitkit.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    found = []
+    for verb, verb_parser in sub.choices.items():
+        stack = [(verb, verb_parser)]
+        while stack:
+            name, p = stack.pop()
+            for action in p._actions:
+                if isinstance(action, argparse._SubParsersAction):
+                    stack += [(f"{name} {k}", v) for k, v in action.choices.items()]
+                    continue
+                opts = set(action.option_strings)
+                if action.metavar == "T" or opts & {"--start", "--stop", "--time", "--at",
+                                                    "--epoch", "--tca", "--when"}:
+                    found.append((name, action))
+    return found
+
+
+def test_every_time_option_of_every_verb_goes_through_the_range_check():
+    """A verb added later with its own time option is caught here: every time option must
+    read its value with cli.common.time_arg (parse_utc), where the range is checked."""
+    options = _time_options()
+    assert len(options) >= 7  # passes, ephemeris x2, skyplot, groundtrack, coverage, elements
+    for verb, action in options:
+        assert getattr(action.type, "__name__", None) == "time", (verb, action.option_strings)
+        with pytest.raises(Exception, match="2261-12-31"):
+            action.type("2263-01-01T00:00:00Z")

@@ -69,6 +69,18 @@ def test_embedded_runs_every_task_and_names_a_failing_block():
                           executor=ex.Embedded(2)))
 
 
+def test_embedded_processes_for_gil_bound_tasks_give_the_same_results():
+    """gil_bound tasks run in forked processes (threads when fork is unsafe): same results,
+    the shared input sent once per process, a failing block named from there too."""
+    tasks = list(range(3)) * 4
+    got = dict(ex.run_tasks(failing_square, tasks, 5, gil_bound=True,
+                            executor=ex.Embedded(2)))
+    assert got == {i: t * t + 5 for i, t in enumerate(tasks)}
+    with pytest.raises(ex.TaskError, match="block 3 failed"):
+        list(ex.run_tasks(failing_square, [1, 3], 0, gil_bound=True,
+                          describe=lambda t: f"block {t}", executor=ex.Embedded(2)))
+
+
 def test_satrec_pickles_and_propagates_bit_for_bit(active_2026):
     from orbitkit.propagation import propagate
 

@@ -62,6 +62,7 @@ def test_keplerian_records_agree_with_cssrlib(both):
         else:
             gm, omge = bc.SYSTEM_CONSTANTS[prn[0]]
             ours = bc.kepler_pos(tk, values, gm, omge)
+        assert np.isfinite(ours).all(), prn
         for j, dt in enumerate(_OFFSETS_S):
             ref, _ = cssr_eph.eph2pos(timeadd(eph.toe, dt), eph)
             worst = max(worst, float(np.linalg.norm(ours[j] - ref)))
@@ -88,6 +89,7 @@ def test_glonass_records_agree_with_cssrlib(both, monkeypatch, constants, tolera
         state = np.tile(v[[3, 7, 11, 4, 8, 12]] * 1e3, (2, 1))
         acc = np.tile(v[[5, 9, 13]] * 1e3, (2, 1))
         ours = bc.glo_pos(np.array([-900.0, 900.0]), state, acc)
+        assert np.isfinite(ours).all(), prn
         for j, dt in enumerate((-900.0, 900.0)):
             ref, _ = cssr_eph.geph2pos(timeadd(geph.toe, dt), geph)
             worst = max(worst, float(np.linalg.norm(ours[j] - ref)))

@@ -64,7 +64,9 @@ def _distance_to_track(orbits, row):
         v = (a - b) / 1e-3
         dt += float(np.dot(a - ref, v) / np.dot(v, v))
     assert 0.0 < dt < 0.2  # a plausible signal travel time (plus clocks)
-    return float(np.linalg.norm(a - ref))
+    distance = float(np.linalg.norm(a - ref))
+    assert np.isfinite(distance), row
+    return distance
 
 
 def test_matches_matrtklib_within_2_mm(gfz):

@@ -82,7 +82,11 @@ def test_an_itrs_native_source_gives_every_frame(css):
     lat0, lon0, alt0 = ref.geodetic()
     assert np.abs(lat - lat0).max() < 1e-9 and np.abs(alt - alt0).max() < 1e-9
     d = eph.to_dict("itrs")
-    assert d["satellites"][0]["source_kind"] == "precise"
+    assert d["satellites"][0]["source_kind"] == "precise" and d["satellites"][0]["prn"] == "C99"
+    # an object the catalogue does not map: known by PRN, NORAD -1 in the results
+    unmapped = ToyOrbit("C99", None, (T0, T1), css.satrec, "toy")
+    d = propagate([unmapped], times[:3]).to_dict("itrs")
+    assert d["satellites"][0]["norad_id"] == -1 and d["satellites"][0]["prn"] == "C99"
     assert d["satellites"][0]["elements"]["span_utc"] == ["2026-02-24T00:00:00Z",
                                                           "2026-02-25T00:00:00Z"]
     # a mix of native frames comes out Earth-fixed, each satellite right
@@ -101,6 +105,10 @@ def test_passes_and_sky_views_work_on_any_source(css):
             assert abs((getattr(p, attr) - getattr(q, attr)).total_seconds()) < 0.1
         assert abs(p.max_elevation_deg - q.max_elevation_deg) < 1e-3
         assert p.visible == q.visible
+    unmapped = find_passes([ToyOrbit("C99", None, (T0, T1), css.satrec, "toy")], "beijing",
+                           T0, T1, min_elevation_deg=10.0)
+    assert [(r["norad_id"], r["name"]) for r in unmapped.records()] == \
+        [(-1, "C99")] * len(ref.passes)
     times = [T0 + timedelta(minutes=k) for k in range(0, 600, 7)]
     a, b = sky_view([toy], "beijing", times), sky_view([css], "beijing", times)
     assert np.abs(a.el_deg - b.el_deg).max() < 1e-9
@@ -150,3 +158,18 @@ def test_cli_verbs_take_a_registered_source(capsys, toy_file):
     assert out == ""  # refused before the CSV header is written
     assert "covers 2026-02-24T00:00:00Z .. 2026-02-25T00:00:00Z" in err
     assert "Traceback" not in err
+
+
+def test_claiming_a_pipe_does_not_consume_it(monkeypatch, toy_file, active_2026, css):
+    """With a reader registered, standard input is looked at to see whose it is: the reader
+    that gets it (toy or TLE) must still read all of it."""
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(toy_file.read_bytes())))
+    res = load_element_sets("C99", files=["-"], at=T0, offline=True)
+    assert res.sets[0].kind == "precise"
+    tle = f"{css.name}\n{css.line1}\n{css.line2}\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(tle.encode())))
+    res = load_element_sets(str(CSS), files=["-"], at=T0, offline=True)
+    assert res.sets[0].kind == "tle" and res.sets[0].line1 == css.line1

@@ -99,6 +99,7 @@ def test_load_element_sets_switches_along_the_span_and_reports_the_jump(files, t
     # the two sets disagree by thousands of km there (Tianhe manoeuvred in between)
     assert 1000 < sw.jump_km < 20000
     d = res.to_dict()
+    assert d["sources"]["epoch_max_utc"] == "2021-09-17T05:35:26Z"  # every set in use
     assert d["switches"][0]["jump_km"] == round(sw.jump_km, 3)
     assert d["switches"][0]["from_epoch_utc"] == "2021-08-23T03:39:18Z"
     # without a span, the set nearest the instant, as before
@@ -208,6 +209,10 @@ def test_ground_tracks_and_sky_views_use_the_set_in_force(two_sets):
 def test_staleness_uses_the_age_of_the_set_in_use(capsys, files):
     """29 days from one set of 2021-08-23 is stale by the end; with the set of 2021-09-17
     in use by then, it is not."""
+    one = load_element_sets(str(TIANHE), files=files[:1], at=START, until=STOP, offline=True)
+    assert any(w.startswith("at the end of the span (2021-09-21 00:00Z)") for w in one.warnings)
+    both = load_element_sets(str(TIANHE), files=files, at=START, until=STOP, offline=True)
+    assert not any("older than" in w for w in both.warnings)
     argv = ["ephemeris", str(TIANHE), "--start", "2021-08-23T00:00:00Z",
             "--stop", "2021-09-21T00:00:00Z", "--step-s", "86400", "--format", "csv"]
     assert main([*argv, "--elements", str(files[0])]) == 0
@@ -263,3 +268,49 @@ def test_a_span_starting_before_launch_starts_at_launch(capsys, files):
     # a span wholly before the launch is still refused
     assert main(["passes", str(TIANHE), "--station", "beijing", "--elements", str(files[0]),
                  "--start", "2021-04-20T00:00:00Z", "--days", "2"]) == 2
+
+
+# --------------------------------------------------------------------------- property
+
+
+def test_the_rule_is_nearest_epoch_at_every_instant(active_2026):
+    """Any epochs, any instants: the series gives exactly what sgp4 gives on the set that
+    orbitkit.elements.select.nearest() picks for that instant (distinct satrecs per set,
+    so a wrong choice shows as a different position)."""
+    from dataclasses import replace
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from orbitkit.elements.select import nearest
+
+    pool = sets_from_file(active_2026, [25544, 48274, 49008, 43655, 43010])
+    base = datetime(2026, 2, 20, tzinfo=UTC)
+
+    @settings(max_examples=40, deadline=None)
+    @given(offsets_h=st.lists(st.integers(0, 24 * 20), min_size=2, max_size=5, unique=True),
+           probes_h=st.lists(st.floats(-48.0, 24 * 22.0), min_size=1, max_size=20))
+    def check(offsets_h, probes_h):
+        sets = [replace(pool[k], norad_id=1, epoch=base + timedelta(hours=h))
+                for k, h in enumerate(offsets_h)]
+        series = ElementSetSeries(sets)
+        when = [base + timedelta(hours=h) for h in probes_h]
+        r = propagate([series], when).r_teme_km[0]
+        for j, t in enumerate(when):
+            want = propagate([nearest(sets, t)], [t]).r_teme_km[0, 0]
+            assert np.array_equal(r[j], want), (offsets_h, probes_h[j])
+
+    check()
+
+
+def test_a_constellations_switches_end_in_one_summary_line(capsys, files):
+    """Two snapshots of BeiDou-3: some 30 satellites switch on 2021-09-04. Three are named,
+    then one line sums up the rest; JSON lists every one."""
+    status = main(["passes", "beidou-3", "--station", "beijing", "--elements", str(files[0]),
+                   "--elements", str(files[1]), "--start", "2021-09-04T00:00:00Z",
+                   "--days", "1", "--format", "json"])
+    captured = capsys.readouterr()
+    switches = [r for r in json.loads(captured.out) if r.get("kind") == "element_switch"]
+    assert status == 0 and len(switches) > 20
+    assert captured.err.count("element sets switch at") == 3
+    assert f"and {len(switches) - 3} more switches of element set" in captured.err

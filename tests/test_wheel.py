@@ -39,6 +39,7 @@ def test_installed_wheel_carries_the_catalogue(tmp_path):
     for name in ("index.html", "app.js", "style.css"):
         assert (target / "orbitkit" / "web" / "static" / name).is_file(), name
     assert (target / "orbitkit" / "data" / "naturalearth" / "ne_110m_land.geojson").is_file()
+    assert (target / "orbitkit" / "conjunctions" / "screen.py").is_file()
 
     probe = (
         "import json, orbitkit, orbitkit.catalog as c; "

@@ -32,6 +32,8 @@ VERBS = (
     "mission_cmd",
     "compare_orbits_cmd",
     "serve_cmd",
+    "conjunctions_cmd",
+    "pc_cmd",
 )
 
 # A value such as "-33.87,151.21" or "-60,60,50,170" after an option: argparse would take it

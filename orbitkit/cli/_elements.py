@@ -13,8 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from orbitkit.cli.common import info, warn
-from orbitkit.elements.model import ElementSet
-from orbitkit.elements.select import staleness_warning
 from orbitkit.elements.sources import ElementResolution, load_element_sets
 
 __all__ = ["elements_for_cli"]
@@ -42,8 +40,9 @@ def elements_for_cli(args: argparse.Namespace, target: str, at: datetime | None,
         Keep one set per distinct orbit (docked spacecraft share one), with a note on
         stderr naming what was merged: for verbs that count or list objects in the sky.
     until
-        End of the verb's time span: sets chosen (and checked for age) at ``at`` that are
-        beyond the staleness limits by then get a warning too.
+        End of the verb's time span: several sets of one object switch along it (each
+        switch is named, with its position jump), and the sets in use are checked for age
+        at its end and at the switches too.
 
     Raises
     ------
@@ -65,37 +64,25 @@ def elements_for_cli(args: argparse.Namespace, target: str, at: datetime | None,
         resolution, notes = resolution.one_per_orbit()
         for note in notes:
             info(note)
-    for switch in resolution.switches:
-        info(switch.message())
-    if until is not None and at is not None:
-        _warn_stale_at_end(resolution.sets, at, until)
+    _report_switches(resolution.switches)
     return resolution
 
 
-def _in_use(orbit: Any, t: datetime) -> ElementSet | None:
-    """The element set an orbit uses at ``t`` (``None`` for orbits of other sources)."""
-    es = orbit.set_at(t) if hasattr(orbit, "set_at") else orbit
-    return es if isinstance(es, ElementSet) else None
+#: Switches named one by one on stderr; beyond that, one summary line (JSON lists them all).
+_MAX_SWITCH_LINES = 5
 
 
-def _warn_stale_at_end(sets: list[Any], start: datetime, stop: datetime) -> None:
-    """The sets are chosen, and checked for age, at the start; a long span can end far
-    beyond the epoch of the set in use then all the same (a year of CSS passes from one
-    TLE), or pass a switch between sets far apart in epoch."""
-    from orbitkit.elements.switching import span_staleness_warnings
-
-    for orbit in sets:
-        for message in span_staleness_warnings(orbit, start, stop):
-            warn(message)
-    pairs = [(_in_use(o, start), _in_use(o, stop)) for o in sets]
-    late = [last for first, last in pairs if first is not None and last is not None
-            and staleness_warning(first, start) is None and staleness_warning(last, stop)]
-    for es in late[:3]:
-        warn(f"at the end of the span ({stop:%Y-%m-%d %H:%M}Z): {staleness_warning(es, stop)}")
-    if len(late) > 3:
-        warn(f"{len(late) - 3} more element sets are beyond the staleness limits by the end "
-             "of the span (ORBITKIT_STALE_LEO_DAYS / ORBITKIT_STALE_DAYS); shorten the span "
-             "or use newer elements")
+def _report_switches(switches: list[Any]) -> None:
+    """One line per switch of element set with its jump; a constellation's many switches
+    (two snapshots of 35 satellites) end in one summary line instead of burying the rest."""
+    shown = switches if len(switches) <= _MAX_SWITCH_LINES else switches[:3]
+    for switch in shown:
+        info(switch.message())
+    if len(shown) < len(switches):
+        rest = switches[len(shown):]
+        info(f"... and {len(rest)} more switches of element set (jumps "
+             f"{min(s.jump_km for s in rest):,.1f}-{max(s.jump_km for s in rest):,.1f} km); "
+             "--format json lists every one")
 
 
 def _max_age_h() -> float:

@@ -192,8 +192,9 @@ def add_elements_options(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         action="append",
         default=[],
-        help="element file (TLE, 3LE, OMM JSON/CSV/XML/KVN; gzip too; - for standard input); "
-        "repeatable; tried before the cache",
+        help="element file (TLE, 3LE, OMM JSON/CSV/XML/KVN; gzip too; - for standard input) "
+        "or GNSS orbit file (RINEX navigation: broadcast; SP3: precise); repeatable; tried "
+        "before the cache",
     )
     parser.add_argument(
         "--offline",

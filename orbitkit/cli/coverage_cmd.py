@@ -330,7 +330,8 @@ def _print_text(result, extra: dict[str, Any]) -> None:
         return "n/a" if v is None else format(v, spec)
 
     sources = ", ".join(f"{k} {v}" for k, v in el.items()
-                        if k in ("file", "cache", "celestrak", "nominal") and v)
+                        if k in ("file", "cache", "celestrak", "nominal", "broadcast",
+                                 "precise", "oem") and v)
     lines = [
         f"{result.label}: {result.n_satellites} "
         f"{'satellite' if result.n_satellites == 1 else 'satellites'} over "

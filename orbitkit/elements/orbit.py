@@ -40,7 +40,11 @@ How to add a source (e.g. RINEX navigation, SP3, OEM)
    ``frame`` (``"itrs"`` for broadcast and SP3; ``"gcrs"`` for an OEM in GCRF, after
    turning EME2000 into GCRS yourself; ``"itrs"`` for an OEM in ITRF), ``span`` (first and
    last valid instant, aware UTC), ``norad_id`` (from the catalogue, e.g. BeiDou-3 PRNs in
-   ``catalog/beidou-3.toml``; ``None`` when unmapped), ``prn`` and ``name``; implement
+   ``catalog/beidou-3.toml``; ``None`` when unmapped), ``prn``, ``name``, and
+   ``cospar_id``, ``source`` (= the kind), ``origin`` (file and line) and ``epoch`` (the
+   start of the span, or a reference epoch); give ``status_messages`` for your nonzero
+   codes and, optionally, ``epochs_used`` (the record in use at each instant, e.g. its
+   toe: passes then say which record they used); implement
    :meth:`Orbit.states` (vectorised over times: no Python loop over time steps) and,
    when many satellites can share one call, override :meth:`Orbit.batch_states`. Return
    status 0 for good samples and a nonzero code (NaN states) for bad ones; never
@@ -53,7 +57,13 @@ How to add a source (e.g. RINEX navigation, SP3, OEM)
 3. For ``--elements FILE``: add a line to :data:`FILE_SOURCES` naming your module's
    ``claims(path, head) -> bool`` (does this file look like mine? ``head`` is its first
    4 kB, gunzipped) and ``open_files(paths) -> OrbitSource``. Files nobody claims are read
-   as TLE/OMM.
+   as TLE/OMM. Read your files with :func:`orbitkit.elements.files.read_input_bytes` or
+   ``open_text``, so that ``-`` (standard input), pipes and gzip work as for element files
+   (a pipe is read once and kept, so claiming it does not consume it).
+
+``tests/orbit_source_example.py`` is a complete toy source in ~100 lines (ITRS states, a
+span, a PRN, a file format of its own), and ``tests/test_orbit_interface.py`` runs every
+analysis on it.
 
 That is all: ``load_element_sets`` returns your orbits in ``ElementResolution.sets``, and
 ``propagate``, ``find_passes``, ``sky_view``, ``ground_track`` and coverage take them like
@@ -65,6 +75,9 @@ from __future__ import annotations
 
 import gzip
 import importlib
+import os
+import stat
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -467,19 +480,34 @@ def bare_member(norad_id: int | None, name: str | None = None, cospar_id: str | 
 #: ``claims(path, head: bytes) -> bool`` says whether a file is of that kind (``head``: its
 #: first 4 kB, decompressed when gzipped); ``open_files(paths) -> OrbitSource`` reads all
 #: files of that kind. Tried in order; files nobody claims are TLE/OMM element files.
-FILE_SOURCES: list[tuple[str, str, str]] = []
+FILE_SOURCES: list[tuple[str, str, str]] = [
+    ("gnss", "orbitkit.gnss.sources:claims", "orbitkit.gnss.sources:open_files"),
+    ("oem", "orbitkit.elements.oem_source:claims", "orbitkit.elements.oem_source:open_files"),
+]
 
 
-def _head(path: Path, size: int = 4096) -> bytes:
+def _head(path: str | Path, size: int = 4096) -> bytes:
+    """The first ``size`` bytes of an input (gunzipped); empty when it cannot be read.
+
+    A regular file is opened and only its head read. Standard input (``-``), pipes and
+    process substitution can be read once: they go through
+    :func:`orbitkit.elements.files.read_input_bytes`, which keeps what it read, so the
+    reader that claims the input (or the TLE/OMM reader) still gets all of it.
+    """
+    text = os.fspath(path)
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(size)
-        if head[:2] == b"\x1f\x8b":
-            with gzip.open(path, "rb") as fh:
+        if text != "-" and stat.S_ISREG(os.stat(text).st_mode):
+            with open(text, "rb") as fh:
                 head = fh.read(size)
-        return head
-    except (OSError, EOFError, gzip.BadGzipFile):
-        return b""
+            if head[:2] == b"\x1f\x8b":
+                with gzip.open(text, "rb") as fh:
+                    head = fh.read(size)
+            return head
+        from orbitkit.elements.files import read_input_bytes
+
+        return read_input_bytes(text)[:size]
+    except (UserError, OSError, EOFError, gzip.BadGzipFile, zlib.error):
+        return b""  # the TLE/OMM reader then says what is wrong with it
 
 
 def _load(ref: str) -> Any:
@@ -502,7 +530,10 @@ def open_file_sources(paths: Sequence[str | Path]) -> tuple[list[OrbitSource], l
     rest: list[str | Path] = []
     claims = [_load(c) for _, c, _ in FILE_SOURCES]
     for path in paths:
-        head = _head(Path(path))
+        # only regular files are peeked at: reading the head of standard input or a pipe
+        # would consume it before the TLE/OMM reader gets it
+        regular = str(path) != "-" and Path(path).is_file()
+        head = _head(Path(path)) if regular else b""
         for k, claim in enumerate(claims):
             if head and claim(Path(path), head):
                 claimed.setdefault(k, []).append(path)

@@ -153,7 +153,7 @@ class ElementResolution:
         when empty), ``missing`` (count) and ``illustrative`` (any nominal set).
         """
         out: dict[str, Any] = dict(Counter(es.source for es in self.sets))
-        epochs = [es.epoch for es in self.sets]
+        epochs = [e for es in self.sets for e in _epochs(es)]
         out["epoch_min_utc"] = min(epochs).strftime(_UTC_FMT) if epochs else None
         out["epoch_max_utc"] = max(epochs).strftime(_UTC_FMT) if epochs else None
         out["missing"] = len(self.missing)
@@ -170,7 +170,7 @@ class ElementResolution:
                     "the cache): positions are illustrative; give a TLE/OMM file, e.g. a "
                     "CelesTrak snapshot, for real tracked elements")
         kinds = ", ".join(sorted({es.source for es in real}))
-        newest = max(es.epoch for es in real)
+        newest = max(e for es in real for e in _epochs(es))
         nominal = len(self.sets) - len(real)
         extra = f"; {nominal} from nominal design orbits" if nominal else ""
         return f"real element sets ({kinds}), epochs up to {newest:%Y-%m-%d %H:%M} UTC{extra}"
@@ -185,6 +185,14 @@ class ElementResolution:
             "sources": self.sources_summary(),
             **({"switches": [sw.to_dict() for sw in self.switches]} if self.switches else {}),
         }
+
+
+def _epochs(orbit: Any) -> list[datetime]:
+    """Every epoch an orbit uses: each set of a series, else its one epoch (if any)."""
+    sets = getattr(orbit, "sets", None)
+    if isinstance(sets, list):
+        return [es.epoch for es in sets]
+    return [orbit.epoch] if orbit.epoch is not None else []
 
 
 def _set_dict(es: ElementSet, at: datetime) -> dict[str, Any]:
@@ -299,7 +307,9 @@ def load_element_sets(
         along ``[at, until]`` at the midpoints between epochs (an
         :class:`~orbitkit.elements.switching.ElementSetSeries` in :attr:`ElementResolution.sets`;
         the switches and their position jumps in :attr:`ElementResolution.switches`), and
-        an object launched inside the span starts at its launch (with a warning).
+        an object launched inside the span starts at its launch (with a warning). The
+        staleness of the sets in use is then checked at the end of the span and at each
+        switch too.
     offline
         ``True`` never touches the network; ``None`` reads ``ORBITKIT_OFFLINE``.
     max_age_h
@@ -452,6 +462,10 @@ def load_element_sets(
             result.missing_reasons[member.name] = reasons.get(i, "no element set")
     warnings.extend(_stale_summary(stale_sets, at_utc,
                                    stale_limits_days(stale_leo_days, stale_days)))
+    if until_utc is not None:
+        firsts = [starts.get(i, at_utc) for i in range(len(members)) if i in chosen]
+        warnings.extend(_stale_along(result.sets, firsts, until_utc, leo_days=stale_leo_days,
+                                     other_days=stale_days))
     for member in result.missing:
         number = f" ({member.norad_id})" if member.norad_id is not None else ""
         warnings.append(f"no element set for {member.name}{number}: "
@@ -517,6 +531,45 @@ def _stale_summary(stale: list[tuple[ElementSet, str]], at: datetime,
             f"requested time ({names}): beyond the staleness limits ({limits_days[0]:g} days "
             f"LEO, {limits_days[1]:g} days higher orbits), positions degrade; use sets nearer "
             "that time"]
+
+
+def _in_use(orbit: Any, t: datetime) -> ElementSet | None:
+    """The element set an orbit uses at ``t`` (``None`` for orbits of other sources)."""
+    es = orbit.set_at(t) if hasattr(orbit, "set_at") else orbit
+    return es if isinstance(es, ElementSet) else None
+
+
+def _stale_along(orbits: list[Any], firsts: list[datetime], stop: datetime,
+                 **limits: float | None) -> list[str]:
+    """Staleness of the sets in use along each span after its start (checked apart).
+
+    The age of the set in use is largest at the end of the span and at the switches (half
+    the gap between two epochs): a long span can end far beyond the epoch of the set in
+    use (a year of CSS passes from one TLE), or pass a switch between sets far apart.
+    Objects flying on one shared set (docked modules) are checked once.
+    """
+    from orbitkit.elements.switching import span_staleness_warnings
+
+    twins = {i for group in shared_orbit_groups(orbits) for i in group[1:]}
+    out: list[str] = []
+    late: list[ElementSet] = []
+    for i, (orbit, first) in enumerate(zip(orbits, firsts, strict=True)):
+        if i in twins:
+            continue
+        out.extend(span_staleness_warnings(orbit, first, stop, **limits))
+        start_set, end_set = _in_use(orbit, first), _in_use(orbit, stop)
+        if start_set is not None and end_set is not None \
+                and staleness_warning(start_set, first, **limits) is None \
+                and staleness_warning(end_set, stop, **limits):
+            late.append(end_set)
+    for es in late[:3]:
+        out.append(f"at the end of the span ({stop:%Y-%m-%d %H:%M}Z): "
+                   f"{staleness_warning(es, stop, **limits)}")
+    if len(late) > 3:
+        out.append(f"{len(late) - 3} more element sets are beyond the staleness limits by the "
+                   "end of the span (ORBITKIT_STALE_LEO_DAYS / ORBITKIT_STALE_DAYS); shorten "
+                   "the span or use newer elements")
+    return out
 
 
 def _unavailable_reason(member: Member, net_off: bool, design: str | None) -> str:

@@ -67,6 +67,8 @@ STATUS_TEXT = {
 _ELEMENTS = ("sqrtA", "e", "M0", "deln", "omg", "omg0", "OMGd", "i0", "idot", "cuc", "cus",
              "cic", "cis", "crc", "crs", "toes")
 _KEPLER_COL = {name: KEPLER_FIELDS.index(name) for name in _ELEMENTS}
+#: The ICD kernel of each Keplerian system (BeiDou: bds_pos with its GEO branch).
+_KERNELS = {"G": bc.gps_pos, "E": bc.gal_pos, "J": bc.qzs_pos, "I": bc.irn_pos}
 _GLO_STATE = [GLONASS_FIELDS.index(k) for k in ("x", "y", "z", "vx", "vy", "vz")]
 _GLO_ACC = [GLONASS_FIELDS.index(k) for k in ("ax", "ay", "az")]
 
@@ -212,6 +214,17 @@ class BroadcastOrbits:
         sqrtA = rec.values[rows, _KEPLER_COL["sqrtA"]]
         return bool(np.median(is_bds_geo(i0, sqrtA)))
 
+    def orbit_class(self, prn: str) -> str:
+        """``"GEO"``, ``"IGSO"`` or ``"MEO"`` from the records (semi-major axis, inclination;
+        GLONASS: MEO)."""
+        if self.is_geo(prn):
+            return "GEO"
+        rec, rows = self._rows.get(prn, (None, np.zeros(0, int)))
+        if rec is None or not len(rows) or prn[0] == "R":
+            return "MEO"
+        a_m = float(np.median(rec.values[rows, _KEPLER_COL["sqrtA"]])) ** 2
+        return "IGSO" if a_m > 35.0e6 else "MEO"
+
     def _select(self, prn: str, t_ns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row index or -1, status) of the nearest-toe record for each time."""
         rec, rows = self._rows.get(prn, (None, np.zeros(0, int)))
@@ -283,6 +296,5 @@ class BroadcastOrbits:
                 geo_s = np.broadcast_to(geo[:, None], mask.shape)[mask]
                 r[mask] = bc.bds_pos(tk, eph, geo_s)
             else:
-                gm, omge = bc.SYSTEM_CONSTANTS[sys_]
-                r[mask] = bc.kepler_pos(tk, eph, gm, omge)
+                r[mask] = _KERNELS[sys_](tk, eph)
         return OrbitSamples(list(prns), t_ns, r, status, toe_used, self.source, geo)

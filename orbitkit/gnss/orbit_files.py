@@ -1,6 +1,7 @@
 """One small adapter over the three kinds of orbit file a GNSS comparison reads.
 
-RINEX navigation (broadcast), SP3 (precise) and TLE/OMM element files (SGP4) all answer
+RINEX navigation (broadcast), SP3 (precise) and TLE/OMM element files (SGP4, read and
+chosen through the orbit-source interface of :mod:`orbitkit.elements.orbit`) all answer
 the same two questions here: which satellites (by PRN) and where at GPST instants
 (``positions(prns, t_gpst_ns, offset_s) -> OrbitSamples``, Earth-fixed metres). This is
 what :mod:`orbitkit.gnss.compare` needs; the general orbit-source interface of
@@ -49,22 +50,29 @@ def file_kind(path: str | Path) -> str:
 
 
 class TleOrbits:
-    """SGP4 element sets seen through PRNs (catalogue mapping), Earth-fixed metres."""
+    """TLE/OMM files seen through PRNs, behind the orbit-source interface.
 
-    source = "tle"
+    The file is read by :class:`orbitkit.elements.file_source.ElementFileSource`; for each
+    window it answers an :class:`~orbitkit.elements.orbit.OrbitRequest` (several sets of
+    one object switch along the window at the midpoints between epochs, as everywhere in
+    orbitkit), and :func:`orbitkit.propagation.propagate` gives ITRS positions. PRNs come
+    from the catalogue (NORAD -> PRN).
+    """
 
-    def __init__(self, sets: list, prn_of_norad: dict[int, str], path: str = "") -> None:
-        self.path = path
-        self.sets = {}
-        for es in sets:
-            prn = prn_of_norad.get(es.norad_id)
-            if prn and (prn not in self.sets or es.epoch > self.sets[prn].epoch):
-                self.sets[prn] = es  # latest set of each PRN
-        self.prn_of_norad = prn_of_norad
+    def __init__(self, path: str | Path, prn_of_norad: dict[int, str]) -> None:
+        from orbitkit.elements.file_source import ElementFileSource
+
+        self.path = str(path)
+        self.file_source = ElementFileSource([path])
+        store = self.file_source.store
+        self.norad_of_prn = {prn_of_norad[n]: n for n in store.norad_ids() if n in prn_of_norad}
+        latest = [store.sets_for(n)[-1] for n in store.norad_ids()]
+        self.source = latest[0].kind if latest else "tle"   # "tle" or "omm"
+        self.sets = {p: store.sets_for(n)[-1] for p, n in self.norad_of_prn.items()}
 
     @property
     def prns(self) -> list[str]:
-        return sorted(self.sets)
+        return sorted(self.norad_of_prn)
 
     def unhealthy(self) -> list[str]:
         return []
@@ -77,7 +85,22 @@ class TleOrbits:
         return bool(es is not None and abs(es.satrec.no_kozai * 1440 / (2 * np.pi) - 1.0027)
                     < 0.05 and np.degrees(es.satrec.inclo) < 20)
 
+    def orbit_class(self, prn: str) -> str:
+        """GEO / IGSO / MEO from the mean motion and inclination of the latest set."""
+        from orbitkit.gnss.broadcast import GM_GPS
+
+        if self.is_geo(prn):
+            return "GEO"
+        if prn not in self.sets:
+            return "MEO"
+        n = self.sets[prn].satrec.no_kozai / 60.0   # rad/min -> rad/s
+        return "IGSO" if (GM_GPS / n**2) ** (1 / 3) > 35e6 else "MEO"
+
     def positions(self, prns, t_gpst_ns, offset_s=None) -> OrbitSamples:
+        from datetime import UTC, datetime
+
+        from orbitkit.catalog import load_catalog
+        from orbitkit.elements.orbit import OrbitRequest, bare_member
         from orbitkit.gnss.timescales import gpst_ns_to_utc
         from orbitkit.propagation import propagate
 
@@ -85,39 +108,30 @@ class TleOrbits:
         n_s, n_t = len(prns), t_ns.shape[-1]
         r = np.full((n_s, n_t, 3), np.nan)
         status = np.full((n_s, n_t), NOT_IN_FILE, np.uint8)
-        have = [i for i, p in enumerate(prns) if p in self.sets]
+        have = [i for i, p in enumerate(prns) if p in self.norad_of_prn]
         if have:
             base = t_ns if t_ns.ndim == 1 else t_ns[0]
             off = 0.0 if offset_s is None else float(np.ravel(offset_s)[0])
             utc = gpst_ns_to_utc(base + int(round(off * 1e9)))
-            eph = propagate([self.sets[prns[i]] for i in have], utc)
-            r[have] = eph.r_itrs_km * 1e3
-            status[have] = np.where(eph.ok, OK, NOT_IN_FILE)
+            ends = [datetime.fromtimestamp(int(u.astype("datetime64[us]").astype(np.int64))
+                                           / 1e6, tz=UTC) for u in (utc.min(), utc.max())]
+            catalog = load_catalog()
+            members = [catalog.by_norad(self.norad_of_prn[prns[i]])
+                       or bare_member(self.norad_of_prn[prns[i]]) for i in have]
+            answer = self.file_source.answer(OrbitRequest(members, ends[0], ends[1], catalog))
+            got = [k for k in range(len(have)) if k in answer.orbits]
+            if got:
+                eph = propagate([answer.orbits[k] for k in got], utc)
+                rows = [have[k] for k in got]
+                r[rows] = eph.r_itrs_km * 1e3
+                status[rows] = np.where(eph.ok, OK, NOT_IN_FILE)
         return OrbitSamples(list(prns), t_ns, r, status, np.zeros((n_s, n_t), np.int64),
                             self.source, np.array([self.is_geo(p) for p in prns], bool))
 
 
 def orbit_class_of(orbits, prn: str) -> str:
     """GEO / IGSO / MEO of a PRN from what the file itself says (records or positions)."""
-    if orbits.is_geo(prn):
-        return "GEO"
-    from orbitkit.gnss.broadcast import GM_GPS
-
-    if hasattr(orbits, "nav"):
-        rows = orbits._rows.get(prn, (None, np.zeros(0, int)))
-        rec, idx = rows
-        if rec is not None and len(idx) and prn[0] != "R":
-            a = np.median(rec.column("sqrtA")[idx]) ** 2
-            return "IGSO" if a > 35e6 else "MEO"
-    if hasattr(orbits, "r_ecef_m") and isinstance(orbits.r_ecef_m, dict) and prn in \
-            orbits.r_ecef_m:
-        radius = np.linalg.norm(orbits.r_ecef_m[prn][1], axis=1).mean()
-        return "IGSO" if radius > 35e6 else "MEO"
-    if hasattr(orbits, "sets") and prn in orbits.sets:
-        n = orbits.sets[prn].satrec.no_kozai / 60.0   # rad/s
-        a = (GM_GPS / n**2) ** (1 / 3)
-        return "IGSO" if a > 35e6 else "MEO"
-    return "MEO"
+    return orbits.orbit_class(prn)
 
 
 def open_orbit_file(path: str | Path, prn_of_norad: dict[int, str] | None = None):
@@ -131,7 +145,4 @@ def open_orbit_file(path: str | Path, prn_of_norad: dict[int, str] | None = None
         from orbitkit.gnss.sp3 import read_sp3
 
         return read_sp3(path)
-    from orbitkit.elements.parse import read_elements
-
-    result = read_elements(str(path))
-    return TleOrbits(result.sets, prn_of_norad or {}, str(path))
+    return TleOrbits(path, prn_of_norad or {})

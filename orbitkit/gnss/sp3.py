@@ -108,6 +108,15 @@ class PreciseOrbits:
         radius = np.linalg.norm(r, axis=1).mean()
         return bool(radius > 35.0e6 and np.abs(r[:, 2]).max() < 0.1 * radius)
 
+    def orbit_class(self, prn: str) -> str:
+        """``"GEO"``, ``"IGSO"`` or ``"MEO"`` from the tabulated positions."""
+        if self.is_geo(prn):
+            return "GEO"
+        if prn not in self.r_ecef_m:
+            return "MEO"
+        radius = np.linalg.norm(self.r_ecef_m[prn][1], axis=1).mean()
+        return "IGSO" if radius > 35.0e6 else "MEO"
+
     def positions(self, prns: list[str], t_gpst_ns: np.ndarray,
                   offset_s: np.ndarray | None = None) -> OrbitSamples:
         """Interpolated positions, same contract as
