@@ -153,7 +153,7 @@ def test_file_level_errors(tmp_path, content, message):
 
 
 def test_missing_and_damaged_gzip(tmp_path):
-    with pytest.raises(ElementFileError, match="no such file"):
+    with pytest.raises(ElementFileError, match="does not exist"):
         read_rinex_nav(tmp_path / "absent.rnx")
     bad = tmp_path / "cut.rnx.gz"
     bad.write_bytes(need(BRDC).read_bytes()[:5000])

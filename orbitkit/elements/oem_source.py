@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from orbitkit.elements.files import open_text
 from orbitkit.elements.oem import OemSegment, parse_oem
 from orbitkit.elements.orbit import (
     Orbit,
@@ -152,13 +153,8 @@ class OemSource(OrbitSource):
         catalog = None
         by_object: dict[tuple[str, str], list[OemSegment]] = {}
         for path in paths:
-            try:
-                text = Path(path).read_text(encoding="utf-8-sig")
-            except OSError as exc:
-                raise ElementFileError(f"{path}: cannot read it ({exc.strerror or exc})") \
-                    from None
-            except UnicodeDecodeError as exc:
-                raise ElementFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+            # one reader for every user input: '-', pipes and gzip as for element files
+            text = open_text(path, what="OEM file", error=ElementFileError)
             for seg in parse_oem(text, source=str(path)):
                 by_object.setdefault((seg.object_id, seg.object_name), []).append(seg)
         self.orbits: list[OemOrbit] = []

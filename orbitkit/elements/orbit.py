@@ -530,10 +530,9 @@ def open_file_sources(paths: Sequence[str | Path]) -> tuple[list[OrbitSource], l
     rest: list[str | Path] = []
     claims = [_load(c) for _, c, _ in FILE_SOURCES]
     for path in paths:
-        # only regular files are peeked at: reading the head of standard input or a pipe
-        # would consume it before the TLE/OMM reader gets it
-        regular = str(path) != "-" and Path(path).is_file()
-        head = _head(Path(path)) if regular else b""
+        # standard input and pipes are peeked at through files.read_input_bytes, which keeps
+        # what it read: the reader that claims them (or the TLE/OMM reader) gets all of it
+        head = _head(path)
         for k, claim in enumerate(claims):
             if head and claim(Path(path), head):
                 claimed.setdefault(k, []).append(path)

@@ -36,7 +36,6 @@ multi-GNSS file (110,000 lines) takes ~0.2 s (``benchmarks/bench_broadcast.py``)
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,17 +181,10 @@ class NavFile:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ElementFileError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise ElementFileError(f"{path}: cannot read ({exc.strerror})") from None
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise ElementFileError(f"{path}: damaged gzip data ({exc})") from None
+    # one reader for every user input: '-', pipes and gzip as for element files
+    from orbitkit.elements.files import read_input_bytes
+
+    data = read_input_bytes(path, what="orbit file", error=ElementFileError)
     if b"\x00" in data[:4096]:
         raise ElementFileError(f"{path}: binary data, not a RINEX navigation file")
     return data.decode("ascii", errors="replace")
