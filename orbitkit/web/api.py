@@ -242,6 +242,7 @@ class PlanningApi:
         from orbitkit.elements.sources import read_element_files
 
         self.files = [str(Path(f)) for f in element_files]
+        self._paths = {p for f in self.files for p in (f, str(Path(f).resolve()))}
         self.offline = bool(offline)
         store, errors = read_element_files(self.files) if self.files else (None, [])
         self._file_summary: dict[str, Any] = {"objects": 0, "bad_records": len(errors)}
@@ -251,8 +252,11 @@ class PlanningApi:
                       for n in store.norad_ids()]
             latest = [es for es in latest if es is not None]
             epochs = [es.epoch for es in latest]
-            found = {classify_constellation(es.name) for es in latest}
             from orbitkit.coverage import CONSTELLATIONS
+            from orbitkit.coverage_targets import navigation_orbit
+
+            # the constellations the page may offer: as multi_gnss_sets will take them
+            found = {classify_constellation(es.name) for es in latest if navigation_orbit(es)}
 
             self.constellations = [c for c in CONSTELLATIONS if c in found]
             self._file_summary.update(
@@ -267,6 +271,20 @@ class PlanningApi:
         self._cache_size = 16
 
     # ------------------------------------------------------------------ plumbing
+
+    def redact(self, text: str) -> str:
+        """A message for a visitor: the server's folders left out (an element file is named
+        by its file name, the cache as "the cache"), the rest as the CLI says it."""
+        from orbitkit.elements.cache import cache_root
+
+        for path in sorted(self._paths, key=len, reverse=True):
+            text = text.replace(path, Path(path).name)
+        for folder in {str(cache_root()), str(cache_root().resolve())}:
+            text = text.replace(f"the cache ({folder})", "the cache").replace(folder, "<cache>")
+        return text
+
+    def _redacted(self, warnings: Sequence[str]) -> list[str]:
+        return [self.redact(w) for w in warnings]
 
     @contextlib.contextmanager
     def _slot(self) -> Iterator[None]:
@@ -423,7 +441,7 @@ class PlanningApi:
             satellites=len(found.sets),
             elements=found.elements,
             sky=self._sky(view, ok),
-            warnings=warnings,
+            warnings=self._redacted(warnings),
         )
         return out
 
@@ -489,7 +507,7 @@ class PlanningApi:
                                                     f"start {_iso(start)}")
             result = find_passes(found.sets, [site], start, stop, min_elevation_deg=min_el,
                                  horizon=None if horizon is None else [horizon])
-        return result, site, warnings + list(result.warnings)
+        return result, site, self._redacted(warnings + list(result.warnings))
 
     def passes(self, q: Mapping[str, str]) -> tuple[list[dict[str, Any]], list[str]]:
         """``orbitkit passes TARGET --station S --start T --days N --format json``: the same
@@ -565,7 +583,7 @@ class PlanningApi:
         return {"target": target, "time_utc": _iso(at), "start_utc": _iso(start),
                 "stop_utc": _iso(start + timedelta(minutes=before + after)),
                 "step_s": step_s, "mask_deg": mask_deg, "satellites": sats,
-                "warnings": warnings}
+                "warnings": self._redacted(warnings)}
 
     # ------------------------------------------------------------------ world PDOP map
 
@@ -608,5 +626,5 @@ class PlanningApi:
         # mean_pdop / mean_visible of to_dict() are over the whole grid
         out["map_mean_pdop"] = [_round_list(row, 3) for row in result.maps["mean_pdop"]]
         out["map_mean_visible"] = [_round_list(row, 2) for row in result.maps["mean_visible"]]
-        out["warnings"] = warnings
+        out["warnings"] = self._redacted(warnings)
         return out
