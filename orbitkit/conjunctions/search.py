@@ -140,7 +140,8 @@ def find_conjunctions(
     kept_ids = {id(es) for es in kept}
     is_target = [id(es) in kept_ids for es in objects[:n_targets]]
     targets_kept = [es for es, k in zip(objects[:n_targets], is_target, strict=True) if k]
-    others = [es for es in kept if es not in targets_kept]
+    target_ids = {id(es) for es in targets_kept}
+    others = [es for es in kept if id(es) not in target_ids]
     objects = targets_kept + others
     n_t = len(targets_kept)
     n = len(objects)
@@ -149,8 +150,26 @@ def find_conjunctions(
     duration = (t1 - t0).total_seconds()
     satrecs = [es.satrec for es in objects]
     bounds = _screen.orbit_bounds(satrecs, jd0 + fr0, jd0 + fr0 + duration / 86400.0)
-    H = _screen.coarse_step_s(float(bounds.b4_km_s4.max()) if n else 1e-12)
     cross = asets is not None
+    n_all = n
+    if cross and n > n_t:
+        # the shell filter before anything is propagated: objects whose band cannot come
+        # within the threshold of any target's band are answered here
+        lo, hi = bounds.r_lo_km, bounds.r_hi_km
+        near = np.zeros(n, dtype=bool)
+        near[:n_t] = True
+        for i in range(n_t):
+            near[n_t:] |= (lo[n_t:] - threshold_km <= hi[i]) & (hi[n_t:] + threshold_km >= lo[i])
+        keep = np.flatnonzero(near)
+        objects = [objects[i] for i in keep]
+        satrecs = [satrecs[i] for i in keep]
+        bounds = _screen.OrbitBounds(*(getattr(bounds, f)[keep] for f in (
+            "r_lo_km", "r_hi_km", "v_max_km_s", "b4_km_s4", "floor_km_s2")))
+        n = len(objects)
+    # cross mode tests coarse intervals on exact samples first, so a larger interpolation
+    # error (wider margins on the few survivors) buys a longer SGP4 step
+    H = _screen.coarse_step_s(float(bounds.b4_km_s4.max()) if n else 1e-12,
+                              10.0 if cross else _screen.HERMITE_ERROR_KM)
     target_h = scan_step_s or (60.0 if cross else 20.0)
     m = max(1, math.ceil(H / target_h - 1e-9))
     h = H / m
@@ -161,7 +180,7 @@ def find_conjunctions(
     idx = np.arange(n, dtype=np.int64)
     if cross:
         tasks = _screen.plan(shared, idx[:n_t], idx[n_t:], block_objects=block_objects)
-        screened = n_t * (n - n_t) + n_t * (n_t - 1) // 2
+        screened = n_t * (n_all - n_t) + n_t * (n_t - 1) // 2
     else:
         tasks = _screen.plan(shared, idx, None, block_objects=block_objects)
         screened = n * (n - 1) // 2
@@ -194,6 +213,7 @@ def find_conjunctions(
     if failed:
         warnings.append(f"{failed} propagation sample(s) flagged by sgp4 (decayed, ...) or "
                         "below 100 km were skipped")
-    return ConjunctionSearch(start=t0, stop=t1, threshold_km=float(threshold_km), objects=n,
+    stats["shell_filtered_objects"] = n_all - n
+    return ConjunctionSearch(start=t0, stop=t1, threshold_km=float(threshold_km), objects=n_all,
                              screened_pairs=screened, events=events, failed_samples=failed,
                              merged=merged, stats=stats, warnings=warnings)
