@@ -18,7 +18,7 @@ import numpy as np
 
 from orbitkit.conjunctions import screen as _screen
 from orbitkit.conjunctions.events import PC_METHODS, Conjunction, ConjunctionSearch
-from orbitkit.conjunctions.pc import socrates_max_probability
+from orbitkit.conjunctions.pc import socrates_max_probability_many
 from orbitkit.conjunctions.refine import rtn_components
 from orbitkit.elements.model import ElementSet
 from orbitkit.elements.select import shared_orbit_groups
@@ -189,7 +189,7 @@ def find_conjunctions(
     raw, failed, stats = _screen.merge(results, shared)
     stats.update({"tasks": len(tasks), "coarse_step_s": H, "scan_step_s": h})
 
-    events = []
+    rows = []
     for i1, i2, tca_s, miss, r1, v1, r2, v2 in raw:
         e1, e2 = objects[i1], objects[i2]
         # object 1: the target; among targets (or all-pairs), the lower NORAD number
@@ -197,17 +197,22 @@ def find_conjunctions(
         two_first = (i1 < n_t) != (i2 < n_t) and i2 < n_t
         if two_first or (not one_first and e2.norad_id < e1.norad_id):
             e1, e2, r1, v1, r2, v2 = e2, e1, r2, v2, r1, v1
-        rel = np.asarray(r2) - np.asarray(r1)
-        rtn = rtn_components(r1, v1, rel)
         hbr = hbr_m if hbr_m is not None else hard_body_radius_m(e1) + hard_body_radius_m(e2)
-        pmax, dil = socrates_max_probability(r1, v1, r2, v2, hbr / 1000.0)
-        tca = t0 + timedelta(seconds=float(tca_s))
-        events.append(Conjunction(
-            e1.norad_id, e1.name, e1.epoch, e2.norad_id, e2.name, e2.epoch, tca,
-            float(miss), float(np.linalg.norm(np.asarray(v2) - np.asarray(v1))),
-            (float(rtn[0]), float(rtn[1]), float(rtn[2])), np.asarray(r1), np.asarray(v1),
-            np.asarray(r2), np.asarray(v2), float(hbr), float(pmax), float(dil),
-            PC_METHODS["alfano-max"]))
+        rows.append((e1, e2, tca_s, miss, r1, v1, r2, v2, hbr))
+    events = []
+    if rows:
+        R1, V1, R2, V2 = (np.array([r[k] for r in rows]) for k in (4, 5, 6, 7))
+        hbrs = np.array([r[8] for r in rows], dtype=float)
+        pmax, dil = socrates_max_probability_many(R1, V1, R2, V2, hbrs / 1000.0)
+        rtn = rtn_components(R1, V1, R2 - R1)
+        speed = np.linalg.norm(V2 - V1, axis=1)
+        for k, (e1, e2, tca_s, miss, r1, v1, r2, v2, hbr) in enumerate(rows):
+            events.append(Conjunction(
+                e1.norad_id, e1.name, e1.epoch, e2.norad_id, e2.name, e2.epoch,
+                t0 + timedelta(seconds=float(tca_s)), float(miss), float(speed[k]),
+                (float(rtn[k, 0]), float(rtn[k, 1]), float(rtn[k, 2])), np.asarray(r1),
+                np.asarray(v1), np.asarray(r2), np.asarray(v2), float(hbr), float(pmax[k]),
+                float(dil[k]), PC_METHODS["alfano-max"]))
     events.sort(key=lambda e: (e.miss_km, e.tca, e.norad_id_1, e.norad_id_2))
     warnings = []
     if failed:
