@@ -86,7 +86,7 @@ def run_cli(args: list[str], repeat: int) -> tuple[float, float, dict, float]:
 
 def baseline(element_file: Path | None, resolution: float, hours: float, step_min: float):
     """Same element sets and propagation, then the plain float64 kernel: (seconds, summary)."""
-    from coverage_reference import reference_summary
+    from coverage_reference import cell_areas_sphere, reference_summary
 
     from orbitkit.elements.sources import load_element_sets
     from orbitkit.propagation import propagate
@@ -100,7 +100,9 @@ def baseline(element_file: Path | None, resolution: float, hours: float, step_mi
     r = propagate(res.sets, times).r_itrs_km
     lat = np.arange(-90, 90 + 1e-9, resolution)
     lon = np.arange(-180, 180 + 1e-9, resolution)
-    summary = reference_summary(r, lat, lon, 10.0)
+    # the same area weighting as orbitkit's default, computed independently (sphere)
+    weights = cell_areas_sphere(lat, lon, (-90, 90, -180, 180), resolution)
+    summary = reference_summary(r, lat, lon, 10.0, weights=weights)
     return time.perf_counter() - t0, summary
 
 

@@ -97,6 +97,17 @@ _EXPORTS: dict[str, str] = {
     "tianwen1_mars_orbits": "orbitkit.deepspace.mars",
     "insertion_delta_v_km_s": "orbitkit.deepspace.mars",
     "date_range": "orbitkit.deepspace",
+    # orbit sources (one interface for every source; sets switching along the window)
+    "Orbit": "orbitkit.elements.orbit",
+    "OrbitSource": "orbitkit.elements.orbit",
+    "OutsideSpanError": "orbitkit.elements.orbit",
+    "ElementSetSeries": "orbitkit.elements.switching",
+    # GNSS broadcast and precise orbits
+    "read_rinex_nav": "orbitkit.gnss",
+    "read_sp3": "orbitkit.gnss",
+    "BroadcastOrbits": "orbitkit.gnss",
+    "PreciseOrbits": "orbitkit.gnss",
+    "compare_orbits": "orbitkit.gnss.compare",
     # conjunctions (collision warning)
     "find_conjunctions": "orbitkit.conjunctions",
     "Conjunction": "orbitkit.conjunctions",

@@ -7,16 +7,19 @@ propagation is done once and shared with everything else.
 
 How it is fast (the hot path has no Python loop over points or satellites):
 
-* The grid is cut into compact tiles of points; a tile and a block of epochs is one *chunk*, and
-  every chunk is a pure function of (satellite table, grid block), so chunks run on threads
-  here (numpy releases the GIL in its loops and in BLAS) and could run on Dask later.
+* The grid is cut into compact tiles of points; a tile and a block of epochs is one *task*
+  (:func:`coverage_task`), a pure function of (satellite table, grid block), run by the
+  executor handed in (:mod:`orbitkit.executor`): threads here (numpy releases the GIL in its
+  loops and in BLAS), or a Dask cluster's workers, with the same answer bit for bit. The
+  region statistics (area-weighted by default) and their exact merge are in
+  :mod:`orbitkit.coverage_summary`.
 * **Skipping.** A satellite at geocentric radius r is above the mask only from a spherical cap
   around its sub-satellite point. Per (tile, epoch) the satellites whose cap cannot reach the
   tile are dropped before any per-pair work (for BDS-3 about half of all pairs on 2-degree
   tiles of ~20 degrees, 58 % on 1-degree ones; ``tests/test_coverage.py`` checks the cull
   never drops a visible pair).
-* **Fusing.** Summaries over time are accumulated block by block; no (epochs x points)
-  array is kept unless per-point quantiles are asked for.
+* **Fusing.** Summaries over time are accumulated block by block; the only (epochs x points)
+  array kept is the PDOP plane of a tile, for the exact quantiles.
   For the remaining pairs two small matrix products give, per (point, satellite),
   the height of the satellite above the point's horizontal plane and the squared range, from
   augmented vectors (no line-of-sight vectors are formed). The elevation test is
@@ -65,6 +68,9 @@ __all__ = [
     "classify_constellation",
     "satellite_table",
     "coverage_chunk",
+    "coverage_task",
+    "CoverageTask",
+    "CoverageShared",
     "compute_coverage",
     "site_series",
     "dop_from_moments",
@@ -96,16 +102,6 @@ METRICS: dict[str, tuple[str, str]] = {
     "gdop": ("mean_gdop", "mean GDOP (dimensionless)"),
     "availability": ("availability", "PDOP availability (% of epochs)"),
 }
-
-# Histogram of PDOP for the quantiles over all point-epochs: bins are the float32 bit
-# patterns with the lowest 12 bits dropped, so a bin is 2**-11 = 0.05 % wide (relative) and
-# the median / 95th percentile are exact to that (no log, no sort over all values).
-_HIST_SHIFT = 12
-_HIST_LO = np.float32(0.25)
-_HIST_HI = np.float32(1.0e6)
-_HIST_BASE = int(np.array(_HIST_LO, dtype=np.float32).view(np.uint32)) >> _HIST_SHIFT
-_HIST_TOP = int(np.array(_HIST_HI, dtype=np.float32).view(np.uint32)) >> _HIST_SHIFT
-_HIST_BINS = _HIST_TOP - _HIST_BASE + 1
 
 # Chunk sizing. _CHUNK_ELEMENTS: elements of one per-pair work array (float32, 2 MiB; the
 # four arrays of a thread stay in the shared L3 cache). It is large on purpose: a numpy call
@@ -359,6 +355,13 @@ class SatelliteTable:
     def n_sats(self) -> int:
         return int(self.rows.shape[1] - 1)
 
+    def epochs(self, t0: int, t1: int) -> SatelliteTable:
+        """The table of epochs ``t0..t1-1`` (views, no copy)."""
+        from dataclasses import replace
+
+        return replace(self, rows=self.rows[t0:t1], moments=self.moments[t0:t1],
+                       unit=self.unit[t0:t1], cap_rad=self.cap_rad[t0:t1])
+
 
 def satellite_table(
     r_itrs_km: np.ndarray,
@@ -596,14 +599,15 @@ class _SeriesSink:
 
 
 class _SummarySink:
-    """Summaries over time accumulated block by block (no (T, P) arrays unless quantiles).
+    """Per-node sums over a block of epochs, accumulated block by block.
 
-    Per point: sum/min/max of visible, count with a DOP, sums of each DOP, availability
-    count; over all: a PDOP histogram for the median and 95th percentile. With
-    ``quantiles`` the PDOP of every epoch is kept too, for per-point median/p95.
+    Per node: sum/min/max of visible, count with a DOP, sums of each DOP, availability
+    count. The PDOP of every epoch is kept too, (T, P) float32 with NaN where there is none
+    (4 bytes a point-epoch: the tile is sized so that this stays small), for the exact
+    quantiles over the region and the per-node median / p95.
     """
 
-    def __init__(self, n_t: int, n_p: int, threshold: float, quantiles: bool) -> None:
+    def __init__(self, n_t: int, n_p: int, threshold: float) -> None:
         self.n_t = n_t
         self.threshold = np.float32(threshold)
         self.sum_vis = np.zeros(n_p)
@@ -612,11 +616,7 @@ class _SummarySink:
         self.n_has = np.zeros(n_p, dtype=np.int64)
         self.n_avail = np.zeros(n_p, dtype=np.int64)
         self.sums: dict[str, np.ndarray] = {}
-        # valid PDOP values, binned once per tile (a histogram per block of epochs would
-        # allocate and add its 22k bins every time)
-        self.valid = np.empty(n_t * n_p, dtype=np.float32)
-        self.n_valid = 0
-        self.pdop = np.full((n_t, n_p), np.nan, dtype=np.float32) if quantiles else None
+        self.pdop = np.full((n_t, n_p), np.nan, dtype=np.float32)
 
     def add(self, t_idx: np.ndarray, visible: np.ndarray, has: np.ndarray,
             dop2: dict[str, np.ndarray]) -> None:
@@ -637,37 +637,7 @@ class _SummarySink:
         good = pdop <= self.threshold
         good &= has
         self.n_avail += np.count_nonzero(good, axis=0)
-        valid = pdop[has]
-        self.valid[self.n_valid:self.n_valid + valid.size] = valid
-        self.n_valid += valid.size
-        if self.pdop is not None:
-            self.pdop[t_idx] = np.where(has, pdop, np.float32(np.nan))
-
-    def summary(self, index: np.ndarray) -> _TileSummary:
-        n_t = self.n_t
-        n_has = self.n_has
-        per: dict[str, np.ndarray] = {
-            "mean_visible": self.sum_vis / n_t,
-            "min_visible": np.rint(self.min_vis).astype(np.int32),
-            "max_visible": np.rint(self.max_vis).astype(np.int32),
-            "dop_share": n_has / n_t,
-            "availability": self.n_avail / n_t,
-        }
-        totals = {
-            "sum_visible": float(self.sum_vis.sum()),
-            "min_visible": float(self.min_vis.min()),
-            "max_visible": float(self.max_vis.max()),
-            "n_point_epochs": float(n_t * index.size),
-            "n_dop": float(n_has.sum()),
-            "n_available": float(self.n_avail.sum()),
-        }
-        with np.errstate(invalid="ignore", divide="ignore"):
-            for key, total in self.sums.items():
-                per[f"mean_{key}"] = np.where(n_has > 0, total / np.maximum(n_has, 1), np.nan)
-                totals[f"sum_{key}"] = float(total.sum())
-        if self.pdop is not None:
-            per["median_pdop"], per["p95_pdop"] = _point_quantiles(self.pdop, (0.5, 0.95))
-        return _TileSummary(index, per, totals, _histogram(self.valid[:self.n_valid]))
+        self.pdop[t_idx] = np.where(has, pdop, np.float32(np.nan))
 
 
 def coverage_chunk(
@@ -936,39 +906,18 @@ def _point_quantiles(values: np.ndarray, qs: Sequence[float]) -> list[np.ndarray
     return out
 
 
-def _histogram(pdop: np.ndarray) -> np.ndarray:
-    """Counts of finite PDOP values in the float32-bit-pattern bins (see _HIST_SHIFT)."""
-    v = np.asarray(pdop, dtype=np.float32).ravel()
-    v = v[np.isfinite(v)]
-    np.clip(v, _HIST_LO, _HIST_HI, out=v)
-    idx = (v.view(np.uint32) >> _HIST_SHIFT).astype(np.intp) - _HIST_BASE
-    return np.bincount(idx, minlength=_HIST_BINS)
-
-
-def _hist_quantile(hist: np.ndarray, q: float) -> float | None:
-    total = int(hist.sum())
-    if total == 0:
-        return None
-    # same convention as numpy's linear quantile: the value of rank q*(n-1), interpolated
-    # within a bin assuming the values are spread evenly across it
-    rank = q * (total - 1)
-    cum = np.cumsum(hist)
-    b = int(np.searchsorted(cum, rank, side="right"))
-    before = int(cum[b - 1]) if b > 0 else 0
-    inside = (rank - before + 0.5) / hist[b]
-    lo_bits = np.array([(b + _HIST_BASE) << _HIST_SHIFT], dtype=np.uint32)
-    hi_bits = np.array([(b + _HIST_BASE + 1) << _HIST_SHIFT], dtype=np.uint32)
-    lo = float(lo_bits.view(np.float32)[0])
-    hi = float(hi_bits.view(np.float32)[0])
-    return lo + (hi - lo) * min(max(inside, 0.0), 1.0)
-
-
 @dataclass
 class _TileSummary:
-    index: np.ndarray
-    per_point: dict[str, np.ndarray]
-    totals: dict[str, float]
-    hist: np.ndarray
+    """What one task sends back: per-node sums over its epochs (see coverage_summary)."""
+
+    index: np.ndarray  # flat node indices of the tile
+    t0: int  # first epoch of the block
+    sums: dict[str, np.ndarray]  # sum_visible, n_dop, n_available, sum_<dop> per node
+    min_visible: np.ndarray
+    max_visible: np.ndarray
+    quantiles: dict[str, np.ndarray] | None = None  # per-node median / p95 PDOP
+    pdop: np.ndarray | None = None  # (T, P) PDOP, NaN where none (exact quantiles)
+    hist: np.ndarray | None = None  # weighted histogram instead (very large runs)
 
 
 _POINT_FIELDS = ("mean_visible", "min_visible", "max_visible", "mean_gdop", "mean_pdop",
@@ -1028,23 +977,48 @@ class CoverageResult:
         return out
 
     def csv_rows(self) -> tuple[list[str], list[list[Any]]]:
-        """Header and rows of the per-point CSV: ``lat_deg, lon_deg`` then the summaries."""
+        """Header and rows of the per-point CSV: ``lat_deg, lon_deg`` then the summaries.
+
+        Each place is written once: on a global grid the ``lon = 180`` column (the
+        ``lon = -180`` meridian again) is left out, and each pole is one row (at
+        ``lon_deg`` 0) instead of one per longitude. Fractions and means are always
+        written with a decimal point (``1.0``, not ``1``); the visible-satellite counts
+        ``min_visible`` / ``max_visible`` are integers.
+        """
         keys = [k for k in _POINT_FIELDS if k in self.maps]
-        lat, lon = self.grid.points_deg()
-        cols = [self.maps[k].ravel() for k in keys]
+        lat_nodes = np.asarray(self.grid.lat_deg, dtype=float)
+        lon_nodes = np.asarray(self.grid.lon_deg, dtype=float)
+        n_lon = lon_nodes.size
+        if n_lon > 1 and np.isclose(lon_nodes[-1] - lon_nodes[0], 360.0):
+            n_lon -= 1  # the same meridian twice
+        lat, lon = np.meshgrid(lat_nodes, lon_nodes[:n_lon], indexing="ij")
+        keep = np.ones(lat.shape, dtype=bool)
+        pole = np.isclose(np.abs(lat_nodes), 90.0)
+        keep[pole, 1:] = False  # one row per pole
+        lon = np.where(pole[:, None], 0.0, lon)
+        lat, lon = lat[keep], lon[keep]
+        cols = [self.maps[k][:, :n_lon][keep] for k in keys]
         rows = []
         for i in range(lat.size):  # output formatting, not the hot path
-            row: list[Any] = [f"{lat[i]:.6g}", f"{lon[i]:.6g}"]
+            row: list[Any] = [f"{lat[i]:.6g}", f"{lon[i] + 0.0:.6g}"]
             for k, col in zip(keys, cols, strict=True):
                 v = col[i]
                 if k in ("min_visible", "max_visible"):
                     row.append(int(v))
                 elif np.isfinite(v):
-                    row.append(f"{v:.5g}")
+                    text = f"{v:.5g}"
+                    row.append(text if any(c in text for c in ".en") else text + ".0")
                 else:
                     row.append("")
             rows.append(row)
         return ["lat_deg", "lon_deg", *keys], rows
+
+    def to_xarray(self, *, site: SiteSeries | None = None) -> Any:
+        """An :class:`xarray.Dataset` on (lat, lon) with CF-1.8 attributes (needs the
+        ``netcdf`` extra); see :mod:`orbitkit.export_netcdf`."""
+        from orbitkit.export_netcdf import coverage_to_xarray
+
+        return coverage_to_xarray(self, site=site)
 
     def metric_map(self, metric: str) -> tuple[np.ndarray, str]:
         """(values on the grid, colour-bar label) of a map metric (see :data:`METRICS`)."""
@@ -1108,12 +1082,33 @@ class SiteSeries:
             "tdop": arr(self.tdop),
         }
 
+    def to_frame(self) -> Any:
+        """A pandas DataFrame, one row per epoch: ``time_utc`` (UTC-aware), ``visible``
+        and the five DOPs (NaN where fewer than four satellites give none); needs pandas."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("SiteSeries.to_frame() needs pandas (pip install pandas)") \
+                from None
+        return pd.DataFrame({
+            "time_utc": pd.to_datetime(list(self.times), utc=True),
+            "visible": np.asarray(self.visible, dtype=np.int64),
+            **{k: np.asarray(getattr(self, k), dtype=float)
+               for k in ("gdop", "pdop", "hdop", "vdop", "tdop")},
+        })
+
+    def to_xarray(self) -> Any:
+        """An :class:`xarray.Dataset` on ``time`` (needs the ``netcdf`` extra)."""
+        from orbitkit.export_netcdf import site_series_to_xarray
+
+        return site_series_to_xarray(self)
+
 
 # ----------------------------------------------------------------------------- drivers
 
 
-def _tiles(grid: Grid, tile_points: int) -> list[np.ndarray]:
-    """Flat indices of compact lat/lon tiles of about ``tile_points`` points.
+def _tile_blocks(grid: Grid, tile_points: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(latitude indices, longitude indices) of compact tiles of about ``tile_points`` nodes.
 
     Rows and columns are split evenly (no sliver tiles of one column, whose per-call
     overhead would dominate); near the poles tiles are wider in longitude, so that each
@@ -1126,8 +1121,15 @@ def _tiles(grid: Grid, tile_points: int) -> list[np.ndarray]:
         lat_min = float(np.clip(np.abs(grid.lat_deg[rows]).min(), 0, 89.0))
         width = max(side, side / max(math.cos(math.radians(lat_min)), 1e-3))
         for cols in np.array_split(np.arange(n_lon), max(1, round(n_lon / width))):
-            tiles.append((rows[:, None] * n_lon + cols[None, :]).ravel())
+            tiles.append((rows, cols))
     return tiles
+
+
+def _tiles(grid: Grid, tile_points: int) -> list[np.ndarray]:
+    """Flat node indices (latitude-major) of the tiles of :func:`_tile_blocks`."""
+    n_lon = grid.shape[1]
+    return [(rows[:, None] * n_lon + cols[None, :]).ravel()
+            for rows, cols in _tile_blocks(grid, tile_points)]
 
 
 _BLAS_LOCAL: Any = False  # not looked up yet
@@ -1164,16 +1166,12 @@ def _openblas_local_threads() -> Callable[[int], int] | None:
 
 
 def _default_workers() -> int:
-    env = os.environ.get("ORBITKIT_THREADS")
-    if env and env.isdigit() and int(env) > 0:
-        return int(env)
-    if _openblas_local_threads() is None:
+    if _openblas_local_threads() is None and not os.environ.get("ORBITKIT_THREADS"):
         # without per-thread BLAS control, threads of ours would fight BLAS's own threads
         return 1
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+    from orbitkit.executor import default_workers
+
+    return default_workers()
 
 
 def _positions(r_itrs_km: Any) -> np.ndarray:
@@ -1207,6 +1205,136 @@ def _epoch_datetimes(times: Any, n_t: int) -> list[datetime]:
     return [_UNIX_EPOCH + timedelta(microseconds=u) for u in us]
 
 
+# Epochs of one task when no per-node quantile needs a node's whole series: a week every
+# 5 minutes. Longer runs are cut in time too, so a task's memory and time stay bounded.
+_TIME_BLOCK_EPOCHS = 2016
+
+
+@dataclass(frozen=True)
+class CoverageTask:
+    """One block of a coverage run: grid rows x columns (indices) and epochs ``t0..t1-1``."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    t0: int
+    t1: int
+
+
+@dataclass(frozen=True)
+class CoverageShared:
+    """What every coverage task reads (scattered once to a cluster's workers)."""
+
+    table: SatelliteTable
+    lat_deg: np.ndarray
+    lon_deg: np.ndarray
+    height_km: float
+    pdop_threshold: float
+    dops: frozenset[str]
+    cull: bool
+    point_quantiles: bool
+    #: integer node weights (flat) for the tasks' PDOP histograms
+    hist_weights: np.ndarray | None = None
+    #: histogram bins (float32 bits >> shift): coarse when the PDOP planes come back too
+    #: (exact quantiles), fine when the histogram is all (very large runs)
+    hist_shift: int = 12
+    keep_pdop: bool = True
+
+
+_TASK_LOCAL = threading.local()
+
+
+def coverage_task(task: CoverageTask, shared: CoverageShared) -> _TileSummary:
+    """Visibility and DOP sums of one grid tile over one block of epochs: a pure function.
+
+    The unit the executor runs (threads here, Dask workers on a cluster); see
+    :mod:`orbitkit.executor` and :mod:`orbitkit.coverage_summary` for the merge.
+    """
+    blas_local = _openblas_local_threads()
+    if blas_local is not None:
+        blas_local(1)  # this worker's BLAS calls stay on this worker's core
+    ws = getattr(_TASK_LOCAL, "ws", None)
+    if ws is None:
+        ws = _TASK_LOCAL.ws = _Workspace(0)
+    n_lon = shared.lon_deg.size
+    rows, cols = task.rows, task.cols
+    index = (rows[:, None] * n_lon + cols[None, :]).ravel()
+    lat = np.repeat(shared.lat_deg[rows], cols.size)
+    lon = np.tile(shared.lon_deg[cols], rows.size)
+    pos, up = _geodetic_points(np.radians(lat), np.radians(lon), shared.height_km)
+    table = shared.table
+    if (task.t0, task.t1) != (0, table.n_epochs):
+        table = table.epochs(task.t0, task.t1)
+    n_t = task.t1 - task.t0
+    sink = _SummarySink(n_t, index.size, shared.pdop_threshold)
+    _tile_kernel(table, pos, up, sink, cull=shared.cull, dops=shared.dops, ws=ws)
+    sums = {"sum_visible": sink.sum_vis, "n_dop": sink.n_has, "n_available": sink.n_avail}
+    sums.update({f"sum_{k}": v for k, v in sink.sums.items()})
+    out = _TileSummary(index=index, t0=task.t0, sums=sums,
+                       min_visible=np.rint(sink.min_vis).astype(np.int32),
+                       max_visible=np.rint(sink.max_vis).astype(np.int32))
+    if shared.point_quantiles:
+        med, p95 = _point_quantiles(sink.pdop, (0.5, 0.95))
+        out.quantiles = {"median_pdop": med, "p95_pdop": p95}
+    from orbitkit.coverage_summary import quantile_histogram
+
+    out.hist = quantile_histogram(sink.pdop, shared.hist_weights[index], shared.hist_shift)
+    if shared.keep_pdop:
+        out.pdop = sink.pdop
+    return out
+
+
+def _describe_task(grid: Grid, epochs: list[datetime]) -> Callable[[CoverageTask], str]:
+    from orbitkit.timeutil import format_utc
+
+    def describe(task: CoverageTask) -> str:
+        lat, lon = grid.lat_deg[task.rows], grid.lon_deg[task.cols]
+        return (f"coverage tile lat {lat[0]:g}..{lat[-1]:g} deg, lon {lon[0]:g}..{lon[-1]:g} "
+                f"deg, epochs {task.t0}..{task.t1 - 1} ({format_utc(epochs[task.t0])} .. "
+                f"{format_utc(epochs[task.t1 - 1])})")
+
+    return describe
+
+
+class _CoverageMerge:
+    """Whole-grid per-node arrays filled tile by tile, in time order within a tile."""
+
+    def __init__(self, n_points: int, n_blocks: int, keep_pdop: bool) -> None:
+        self.n_points = n_points
+        self.n_blocks = n_blocks
+        self.keep_pdop = keep_pdop
+        self.flat: dict[str, np.ndarray] = {}
+        self.pending: dict[int, dict[int, _TileSummary]] = {}
+        self.pdop_parts: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+        self.hist: np.ndarray | None = None
+
+    def add(self, tile: int, res: _TileSummary) -> None:
+        if res.hist is not None:  # integer histogram: exact in any order
+            self.hist = res.hist if self.hist is None else self.hist + res.hist
+            res.hist = None
+        if res.pdop is not None and self.keep_pdop:
+            self.pdop_parts[(tile, res.t0)] = (res.index, res.pdop)
+            res.pdop = None
+        parts = self.pending.setdefault(tile, {})
+        parts[res.t0] = res
+        if len(parts) < self.n_blocks:
+            return
+        del self.pending[tile]
+        blocks = [parts[t0] for t0 in sorted(parts)]  # time order, whatever the arrival
+        first = blocks[0]
+        sums = {k: v.copy() for k, v in first.sums.items()}
+        lo, hi = first.min_visible.copy(), first.max_visible.copy()
+        for b in blocks[1:]:
+            for k, v in b.sums.items():
+                sums[k] += v
+            np.minimum(lo, b.min_visible, out=lo)
+            np.maximum(hi, b.max_visible, out=hi)
+        values = dict(sums, min_visible=lo, max_visible=hi, **(first.quantiles or {}))
+        for key, v in values.items():
+            if key not in self.flat:
+                self.flat[key] = np.empty(self.n_points, dtype=v.dtype)
+            self.flat[key][first.index] = v
+
+
 def compute_coverage(
     r_itrs_km: np.ndarray,
     times: Sequence[datetime],
@@ -1223,6 +1351,8 @@ def compute_coverage(
     cull: bool = True,
     label: str = "",
     dops: Sequence[str] = DOP_KINDS,
+    weighting: str = "area",
+    executor: Any = None,
 ) -> CoverageResult:
     """Visible satellites and DOP over a grid for every epoch, summarised over time.
 
@@ -1248,17 +1378,29 @@ def compute_coverage(
         Compute per-point median / 95th percentile of PDOP (for the CSV); the over-all ones
         are always computed.
     workers
-        Threads (default: the CPUs available, or ``ORBITKIT_THREADS``).
+        Threads of the embedded executor (default: the CPUs available, or
+        ``ORBITKIT_THREADS``); ignored when ``executor`` is given.
     progress
-        Called with (done, total) tiles.
+        Called with (done, total) tasks.
     dops
         DOP kinds to compute (PDOP always is): fewer kinds, less work.
+    weighting
+        ``"area"`` (default): each node weighs its cell's area clipped to the region, so the
+        statistics are over the Earth's surface; ``"points"``: every node weighs the same
+        (see :mod:`orbitkit.coverage_summary`).
+    executor
+        Where the tasks run: ``None`` (this machine), a ``dask.distributed.Client``, an
+        address ``"tcp://HOST:PORT"`` or an :mod:`orbitkit.executor` executor. The answer
+        is the same bit for bit.
 
     Raises
     ------
     RequestTooLargeError
         When points x epochs is absurd for one machine.
     """
+    from orbitkit import coverage_summary as cs
+    from orbitkit.executor import Embedded, run_tasks
+
     if not isinstance(grid, Grid):
         raise TypeError(f"grid: expected a Grid from make_grid(), not {type(grid).__name__} "
                         f"{grid!r} (e.g. make_grid('global', 2.0))")
@@ -1267,6 +1409,7 @@ def compute_coverage(
     epochs = _epoch_datetimes(times, n_t)
     if not (math.isfinite(pdop_threshold) and pdop_threshold > 0):
         raise UserError(f"PDOP threshold {pdop_threshold!r}: must be a positive number")
+    weights = cs.node_weights(grid, weighting).ravel()
     point_epochs = float(grid.n_points) * n_t
     if grid.n_points > _MAX_POINTS:
         raise RequestTooLargeError(
@@ -1280,86 +1423,85 @@ def compute_coverage(
             f"more than one run should do (limit {_MAX_POINT_EPOCHS:.0e}); use a coarser "
             "--resolution-deg, a smaller --region, fewer --hours or a longer --step-min"
         )
-    table = satellite_table(r, mask_deg, ok=ok, groups=groups, min_height_km=grid.height_km)
-    lat, lon = grid.points_deg()
-    pos, up = _geodetic_points(np.radians(lat), np.radians(lon), grid.height_km)
-    # memory bound: a tile keeps (T, ncol, P) moments and (T, P) DOP arrays; shrink the tile
-    # so that those stay around 64 MB whatever the number of epochs
-    ncol = 10 + 5 * table.n_groups + 8
-    tile_points = int(min(_TILE_POINTS, max(16, (64 << 20) // (4 * ncol * max(n_t, 1)))))
-    tiles = _tiles(grid, tile_points)
-
-    blas_local = _openblas_local_threads()
     want = frozenset(dops) | {"pdop"}
     unknown = want - set(DOP_KINDS)
     if unknown:
         raise ValueError(f"unknown DOP kinds {sorted(unknown)}; choose from {DOP_KINDS}")
+    table = satellite_table(r, mask_deg, ok=ok, groups=groups, min_height_km=grid.height_km)
+    # blocks of epochs: one for the whole span unless it is long and no per-node quantile
+    # needs a node's whole series
+    block = n_t if point_quantiles or n_t <= _TIME_BLOCK_EPOCHS else _TIME_BLOCK_EPOCHS
+    spans = [(t0, min(n_t, t0 + block)) for t0 in range(0, max(n_t, 1), block)]
+    # memory bound: a tile keeps (T, ncol, P) moments and (T, P) DOP arrays; shrink the tile
+    # so that those stay around 64 MB whatever the number of epochs
+    ncol = 10 + 5 * table.n_groups + 8
+    tile_points = int(min(_TILE_POINTS, max(16, (64 << 20) // (4 * ncol * max(block, 1)))))
+    tiles = _tile_blocks(grid, tile_points)
+    exact = point_epochs <= cs.MAX_EXACT_QUANTILE_VALUES
+    shared = CoverageShared(
+        table=table, lat_deg=grid.lat_deg, lon_deg=grid.lon_deg, height_km=grid.height_km,
+        pdop_threshold=float(pdop_threshold), dops=want, cull=cull,
+        point_quantiles=point_quantiles,
+        hist_weights=cs.integer_weights(weights), keep_pdop=exact,
+        hist_shift=cs.COARSE_SHIFT if exact else 12)
+    # tile-major: the blocks of epochs of one tile are neighbours, so the merge holds few
+    # unfinished tiles
+    tasks = [CoverageTask(rows, cols, t0, t1) for rows, cols in tiles for t0, t1 in spans]
+    merge = _CoverageMerge(grid.n_points, len(spans), keep_pdop=exact)
+    if executor is None:
+        executor = Embedded(workers or _default_workers())
+    for i, res in run_tasks(coverage_task, tasks, shared, executor=executor,
+                            describe=_describe_task(grid, epochs), progress=progress):
+        merge.add(i // len(spans), res)
+    _TASK_LOCAL.__dict__.pop("ws", None)  # this thread's scratch, if tasks ran inline
+    flat = merge.flat
 
-    # scratch arrays per worker thread, kept across its tiles (dropped with this call)
-    local = threading.local()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n_has = flat["n_dop"]
+        per: dict[str, np.ndarray] = {
+            "mean_visible": flat["sum_visible"] / n_t,
+            "min_visible": flat["min_visible"],
+            "max_visible": flat["max_visible"],
+            "dop_share": n_has / n_t,
+            "availability": flat["n_available"] / n_t,
+        }
+        for key in DOP_KINDS:
+            if f"sum_{key}" in flat:
+                per[f"mean_{key}"] = np.where(n_has > 0, flat[f"sum_{key}"] /
+                                              np.maximum(n_has, 1), np.nan)
+        for key in ("median_pdop", "p95_pdop"):
+            if key in flat:
+                per[key] = flat[key]
+    maps = {key: per[key].reshape(grid.shape) for key in _POINT_FIELDS if key in per}
 
-    def run(index: np.ndarray) -> _TileSummary:
-        if blas_local is not None:
-            blas_local(1)  # this worker's BLAS calls stay on this worker's core
-        ws = getattr(local, "ws", None)
-        if ws is None:
-            ws = local.ws = _Workspace(0)
-        sink = _SummarySink(n_t, index.size, pdop_threshold, point_quantiles)
-        _tile_kernel(table, pos[index], up[index], sink, cull=cull, dops=want, ws=ws)
-        return sink.summary(index)
-
-    n_workers = workers or _default_workers()
-    # tile results are merged as they arrive and dropped, so memory does not grow with the
-    # number of tiles (a 0.25-degree world has thousands)
-    flat: dict[str, np.ndarray] = {}
-    tot: dict[str, float] = {}
-    hist = np.zeros(_HIST_BINS, dtype=np.int64)
-
-    def merge(res: _TileSummary) -> None:
-        nonlocal hist
-        for key, values in res.per_point.items():
-            if key not in flat:
-                flat[key] = np.empty(grid.n_points, dtype=values.dtype)
-            flat[key][res.index] = values
-        for k, v in res.totals.items():
-            if k == "min_visible":
-                tot[k] = min(tot.get(k, v), v)
-            elif k == "max_visible":
-                tot[k] = max(tot.get(k, v), v)
-            else:
-                tot[k] = tot.get(k, 0.0) + v
-        hist += res.hist
-
-    if n_workers > 1 and len(tiles) > 1:
-        from concurrent.futures import ThreadPoolExecutor  # only when threads are used
-
-        with ThreadPoolExecutor(max_workers=n_workers) as pool:
-            for i, res in enumerate(pool.map(run, tiles)):
-                merge(res)
-                if progress:
-                    progress(i + 1, len(tiles))
-    else:
-        for i, index in enumerate(tiles):
-            merge(run(index))
-            if progress:
-                progress(i + 1, len(tiles))
-    maps = {key: flat[key].reshape(grid.shape) for key in _POINT_FIELDS if key in flat}
-    n_pe = tot["n_point_epochs"]
-    n_dop = tot["n_dop"]
+    # weighted totals, once, from the whole-grid arrays (fixed order: exact and repeatable)
+    w_total = float(weights.sum())
+    w_dop = float(weights @ n_has)
     summary: dict[str, Any] = {
         "points": grid.n_points,
         "epochs": n_t,
-        "mean_visible": tot["sum_visible"] / n_pe,
-        "min_visible": int(tot["min_visible"]),
-        "max_visible": int(tot["max_visible"]),
+        "weighting": weighting,
+        "mean_visible": float(weights @ flat["sum_visible"]) / (w_total * n_t),
+        "min_visible": int(flat["min_visible"].min()),
+        "max_visible": int(flat["max_visible"].max()),
     }
     for key in DOP_KINDS:
-        if f"sum_{key}" in tot:
-            summary[f"mean_{key}"] = tot[f"sum_{key}"] / n_dop if n_dop else None
-    summary["median_pdop"] = _hist_quantile(hist, 0.5)
-    summary["p95_pdop"] = _hist_quantile(hist, 0.95)
-    summary["dop_share"] = n_dop / n_pe
-    summary["pdop_availability"] = tot["n_available"] / n_pe
+        if f"sum_{key}" in flat:
+            summary[f"mean_{key}"] = float(weights @ flat[f"sum_{key}"]) / w_dop \
+                if w_dop > 0 else None
+    if exact:
+        parts = [(merge.pdop_parts[k][1], weights[merge.pdop_parts[k][0]])
+                 for k in sorted(merge.pdop_parts)]
+        med, p95 = cs.weighted_quantiles(parts, (0.5, 0.95), merge.hist, cs.COARSE_SHIFT)
+        del parts
+        merge.pdop_parts.clear()
+    else:
+        med, p95 = cs.histogram_quantiles(merge.hist, (0.5, 0.95))
+    summary["median_pdop"] = med
+    summary["p95_pdop"] = p95
+    summary["quantiles"] = "exact" if exact else "histogram"
+    summary["dop_share"] = w_dop / (w_total * n_t)
+    summary["pdop_availability"] = float(weights @ flat["n_available"]) / (w_total * n_t)
     return CoverageResult(
         grid=grid,
         times=epochs,

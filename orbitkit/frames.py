@@ -41,6 +41,8 @@ __all__ = [
     "teme_to_itrs",
     "teme_to_gcrs",
     "teme_to_gcrs_matrix",
+    "itrs_to_teme",
+    "gcrs_to_teme",
     "rotate",
     "itrs_to_geodetic",
     "teme_to_geodetic",
@@ -292,6 +294,76 @@ def teme_to_gcrs(
     q = teme_to_gcrs_matrix(gmst82(jd_ut1, fr_ut1), gast_rad, bpn_matrix)
     r_out = rotate(q, r_teme_km)
     v_out = None if v_teme_km_s is None else rotate(q, v_teme_km_s)
+    return r_out, v_out
+
+
+def itrs_to_teme(
+    r_itrs_km: np.ndarray,
+    v_itrs_km_s: np.ndarray | None,
+    jd_ut1: np.ndarray,
+    fr_ut1: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """ITRS (Earth-fixed) → TEME: the exact inverse of :func:`teme_to_itrs` (no polar motion).
+
+    For sources that give Earth-fixed states natively (GNSS broadcast and precise orbits):
+    ``r_teme = R3(-θ) r_itrs`` and ``v_teme = R3(-θ) (v_itrs + ω × r_itrs)``, θ the GMST 1982
+    angle on UT1 and ω its rate, so a round trip through :func:`teme_to_itrs` returns the
+    input to rounding. Polar motion (metres) is below what the TEME consumers need; a
+    source that must keep it converts to GCRS itself.
+
+    Parameters
+    ----------
+    r_itrs_km, v_itrs_km_s
+        Shape (..., T, 3), km and km/s (velocity relative to the rotating Earth; may be
+        ``None``).
+    jd_ut1, fr_ut1
+        Two-part UT1 Julian dates, shape (T,).
+    """
+    theta = gmst82(jd_ut1, fr_ut1)
+    c = np.cos(theta)
+    s = np.sin(theta)
+    r = np.asarray(r_itrs_km, dtype=np.float64)
+    r_out = np.empty(r.shape)
+    x, y = r[..., 0], r[..., 1]
+    np.multiply(x, c, out=r_out[..., 0])
+    r_out[..., 0] -= y * s
+    np.multiply(x, s, out=r_out[..., 1])
+    r_out[..., 1] += y * c
+    r_out[..., 2] = r[..., 2]
+    v_out = None
+    if v_itrs_km_s is not None:
+        omega = gmst82_rate(jd_ut1, fr_ut1)
+        v = np.asarray(v_itrs_km_s, dtype=np.float64)
+        # back to the rotating frame's inertial velocity, then rotate like the position
+        vx = v[..., 0] - omega * y
+        vy = v[..., 1] + omega * x
+        v_out = np.empty(v.shape)
+        np.multiply(vx, c, out=v_out[..., 0])
+        v_out[..., 0] -= vy * s
+        np.multiply(vx, s, out=v_out[..., 1])
+        v_out[..., 1] += vy * c
+        v_out[..., 2] = v[..., 2]
+    return r_out, v_out
+
+
+def gcrs_to_teme(
+    r_gcrs_km: np.ndarray,
+    v_gcrs_km_s: np.ndarray | None,
+    jd_ut1: np.ndarray,
+    fr_ut1: np.ndarray,
+    gast_rad: np.ndarray,
+    bpn_matrix: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """GCRS → TEME: the inverse of :func:`teme_to_gcrs` (the transposed rotation).
+
+    For sources with inertial native states (CCSDS OEM in GCRF; EME2000 states are
+    turned into GCRS by the source with the frame-bias matrix first). Arguments as in
+    :func:`teme_to_gcrs`.
+    """
+    q = teme_to_gcrs_matrix(gmst82(jd_ut1, fr_ut1), gast_rad, bpn_matrix)
+    qt = np.swapaxes(q, -1, -2)
+    r_out = rotate(qt, r_gcrs_km)
+    v_out = None if v_gcrs_km_s is None else rotate(qt, v_gcrs_km_s)
     return r_out, v_out
 
 

@@ -351,7 +351,7 @@ class GroundTrack:
             sats.append({
                 "norad_id": int(self.norad_ids[i]),
                 "name": self.names[i],
-                "group": self.group(i),
+                "group": self.group(i) or None,  # null when none, as in GeoJSON
                 "start_utc": iso(span[0]) if span else None,
                 "stop_utc": iso(span[1]) if span else None,
                 "lat_deg": clean(self.lat_deg[i], 5),

@@ -35,6 +35,12 @@ How
    one frame rotation for all.
 4. **Visibility by eye** (``visible``): see :func:`find_passes`.
 
+Any orbit source: plain element sets go through sgp4 directly (:class:`_Sgp4Orbits`); any
+other :class:`~orbitkit.elements.orbit.Orbit` (GNSS, OEM, several sets of one object switching
+along the window) through :class:`orbitkit.orbit_model.SourceOrbits`, which also puts a
+coarse sample either side of each switch of element set, so that the jump a switch makes
+is bracketed like any rise or set (:mod:`orbitkit.elements.switching`).
+
 Azimuth-dependent masks are scanned against their lowest point; the windows around
 flagged samples are then resampled every ``horizon_step_s`` (default 5 s) against the
 full mask, so mask notches crossed in less than that are not resolved.
@@ -195,6 +201,10 @@ def parse_horizon(text: str, *, source: str = "horizon") -> HorizonMask:
         if not line:
             continue
         parts = line.replace(",", " ").replace(";", " ").split()
+        if len(parts) > 2 and _two_numbers(parts):  # numbers first: not a header
+            raise UserError(f"{source}, line {number}: extra column(s) {' '.join(parts[2:])!r} "
+                            f"after azimuth and elevation in {raw.strip()!r}; give two numbers "
+                            "a line ('#' starts a comment)")
         try:
             values = [float(p) for p in parts]
         except ValueError:
@@ -218,6 +228,13 @@ def parse_horizon(text: str, *, source: str = "horizon") -> HorizonMask:
     return HorizonMask.from_pairs(pairs)
 
 
+def _two_numbers(parts: list[str]) -> bool:
+    try:
+        return all(map(math.isfinite, (float(parts[0]), float(parts[1]))))
+    except ValueError:
+        return False
+
+
 Mask = float | HorizonMask
 
 
@@ -229,6 +246,12 @@ def _iso_ms(t: datetime) -> str:
     if t.tzinfo is not UTC:
         t = t.astimezone(UTC)
     return t.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+
+
+def _r3(x: float) -> float:
+    """``x`` rounded to 3 decimals; ``+ 0.0`` turns -0.0 into 0.0 (strict JSON readers and
+    people read "-0.0" as a sign error)."""
+    return round(x, 3) + 0.0
 
 
 @dataclass(slots=True)
@@ -256,25 +279,35 @@ class Pass:
     visible: bool | None
     starts_before_window: bool
     ends_after_window: bool
+    #: Epoch of the element set in use at the culmination, when the object's sets switch
+    #: along the window (several sets of it were given); else ``None``.
+    elements_epoch_utc: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: times as ISO 8601 UTC with milliseconds and ``Z``."""
-        return {
+        return _with_epoch(self, {
             "norad_id": self.norad_id,
             "name": self.name,
             "station": self.station,
             "rise_utc": _iso_ms(self.rise_utc),
-            "rise_az_deg": round(self.rise_az_deg, 3),
+            "rise_az_deg": _r3(self.rise_az_deg),
             "max_utc": _iso_ms(self.max_utc),
-            "max_elevation_deg": round(self.max_elevation_deg, 3),
-            "max_az_deg": round(self.max_az_deg, 3),
+            "max_elevation_deg": _r3(self.max_elevation_deg),
+            "max_az_deg": _r3(self.max_az_deg),
             "set_utc": _iso_ms(self.set_utc),
-            "set_az_deg": round(self.set_az_deg, 3),
-            "duration_s": round(self.duration_s, 3),
+            "set_az_deg": _r3(self.set_az_deg),
+            "duration_s": _r3(self.duration_s),
             "visible": self.visible,
             "starts_before_window": self.starts_before_window,
             "ends_after_window": self.ends_after_window,
-        }
+        })
+
+
+def _with_epoch(p: Pass, record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` plus ``elements_epoch_utc`` when the pass says which set it used."""
+    if p.elements_epoch_utc is not None:
+        record["elements_epoch_utc"] = _iso_ms(p.elements_epoch_utc)
+    return record
 
 
 @dataclass(frozen=True)
@@ -306,12 +339,12 @@ class VisibilityInterval:
             "name": self.name,
             "station": self.station,
             "start_utc": _iso_ms(self.start_utc),
-            "start_az_deg": round(self.start_az_deg, 3),
+            "start_az_deg": _r3(self.start_az_deg),
             "end_utc": _iso_ms(self.end_utc),
-            "end_az_deg": round(self.end_az_deg, 3),
-            "min_elevation_deg": round(self.min_elevation_deg, 3),
-            "max_elevation_deg": round(self.max_elevation_deg, 3),
-            "duration_s": round(self.duration_s, 3),
+            "end_az_deg": _r3(self.end_az_deg),
+            "min_elevation_deg": _r3(self.min_elevation_deg),
+            "max_elevation_deg": _r3(self.max_elevation_deg),
+            "duration_s": _r3(self.duration_s),
             "starts_before_window": self.starts_before_window,
             "ends_after_window": self.ends_after_window,
         }
@@ -331,7 +364,8 @@ def pass_records(passes: Sequence[Pass]) -> list[dict[str, Any]]:
         return np.char.add(stamps, "Z").tolist()
 
     def num(attr: str) -> list[float]:
-        return np.round(np.array([getattr(p, attr) for p in passes], dtype=float), 3).tolist()
+        values = np.array([getattr(p, attr) for p in passes], dtype=float)
+        return (np.round(values, 3) + 0.0).tolist()
 
     cols = {
         "rise_utc": iso("rise_utc"), "rise_az_deg": num("rise_az_deg"),
@@ -340,11 +374,12 @@ def pass_records(passes: Sequence[Pass]) -> list[dict[str, Any]]:
         "set_az_deg": num("set_az_deg"), "duration_s": num("duration_s"),
     }
     return [
-        {"norad_id": p.norad_id, "name": p.name, "station": p.station, "rise_utc": r,
-         "rise_az_deg": raz, "max_utc": m, "max_elevation_deg": mel, "max_az_deg": maz,
-         "set_utc": f, "set_az_deg": faz, "duration_s": d, "visible": p.visible,
-         "starts_before_window": p.starts_before_window,
-         "ends_after_window": p.ends_after_window}
+        _with_epoch(p, {
+            "norad_id": p.norad_id, "name": p.name, "station": p.station, "rise_utc": r,
+            "rise_az_deg": raz, "max_utc": m, "max_elevation_deg": mel, "max_az_deg": maz,
+            "set_utc": f, "set_az_deg": faz, "duration_s": d, "visible": p.visible,
+            "starts_before_window": p.starts_before_window,
+            "ends_after_window": p.ends_after_window})
         for p, r, raz, m, mel, maz, f, faz, d in zip(
             passes, *(cols[k] for k in ("rise_utc", "rise_az_deg", "max_utc",
                                         "max_elevation_deg", "max_az_deg", "set_utc",
@@ -403,6 +438,9 @@ class PassSearch:
         self.failed_samples = failed_samples
         self.incomplete_passes = incomplete_passes
         self.warnings = list(warnings or [])
+        #: Changes of element set inside the window (:class:`~orbitkit.elements.orbit.Switch`)
+        self.switches: list[Any] = []
+        self.failed_norad_ids: list[int] = []  # objects with failed samples
 
     def __repr__(self) -> str:
         return (f"PassSearch({len(self)} passes, {len(self.intervals)} intervals, "
@@ -425,6 +463,9 @@ class PassSearch:
             t = self._table
             self._passes = _make_passes(t, t["max_t"], t["max_el"], t["max_az"], t["visible"],
                                         t["ids"], t["names"], self.stations, self.start_utc)
+            if t.get("epoch") is not None:
+                for p, e in zip(self._passes, t["epoch"].tolist(), strict=True):
+                    p.elements_epoch_utc = None if e is None else e.replace(tzinfo=UTC)
         return self._passes
 
     @passes.setter
@@ -439,7 +480,14 @@ class PassSearch:
         """``[p.to_dict() for p in self.passes]``, fast: formatted from arrays in bulk."""
         if self._passes is not None:
             return pass_records(self._passes)
-        return [dict(zip(PASS_KEYS, row, strict=True)) for row in self.rows()]
+        out = [dict(zip(PASS_KEYS, row, strict=True)) for row in self.rows()]
+        epoch = None if self._table is None else self._table.get("epoch")
+        if epoch is not None and not np.isnat(epoch).all():
+            stamps = np.datetime_as_string(epoch.astype("datetime64[ms]"), unit="ms")
+            for rec, stamp in zip(out, stamps.tolist(), strict=True):
+                if stamp != "NaT":
+                    rec["elements_epoch_utc"] = stamp + "Z"
+        return out
 
     def rows(self) -> list[tuple[Any, ...]]:
         """The values of :meth:`records` as tuples, in the order of :data:`PASS_KEYS`."""
@@ -458,7 +506,7 @@ class PassSearch:
             return np.char.add(np.datetime_as_string(stamps, unit="ms"), "Z").tolist()
 
         def num(x: np.ndarray) -> list[float]:
-            return np.round(np.asarray(x, dtype=float), 3).tolist()
+            return (np.round(np.asarray(x, dtype=float), 3) + 0.0).tolist()
 
         ids = np.asarray(t["ids"])[t["sat"]].tolist()
         names = [t["names"][s] for s in t["sat"].tolist()]
@@ -468,6 +516,13 @@ class PassSearch:
                 num(t["set"] - t["rise"]), list(t["visible"]),
                 t["start_cut"].tolist(), t["end_cut"].tolist())
         return dict(zip(PASS_KEYS, cols, strict=True))
+
+    def to_frame(self) -> Any:
+        """pandas DataFrame of the passes then the visibility intervals, with a ``kind``
+        column (see :func:`orbitkit.tabular.pass_search_frame`); needs pandas."""
+        from orbitkit.tabular import pass_search_frame
+
+        return pass_search_frame(self)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -479,6 +534,7 @@ class PassSearch:
             "failed_samples": self.failed_samples,
             "incomplete_passes": self.incomplete_passes,
             "warnings": list(self.warnings),
+            **({"switches": [sw.to_dict() for sw in self.switches]} if self.switches else {}),
         }
 
 
@@ -1094,6 +1150,8 @@ class _Search:
         for s in range(self.orbits.n_sats):
             n_steps = max(1, int(math.ceil(self.T / self.steps[s])))
             tg = np.linspace(0.0, self.T, n_steps + 1)
+            if hasattr(self.orbits, "coarse_grid"):  # samples either side of set switches
+                tg = self.orbits.coarse_grid(s, tg)
             r, v, ok = self.orbits.state(s, tg)
             self.geo.evaluations += tg.size
             self.geo.failed += int(tg.size - np.count_nonzero(ok))
@@ -1490,6 +1548,28 @@ def _make_passes(p, t_max, el_max, az_max, vis, ids, names, sites, start) -> lis
             for s, j, r, raz, m, mel, maz, f, faz, d, v, c0, c1 in cols]
 
 
+def _is_element_set(es: Any) -> bool:
+    from orbitkit.elements.model import ElementSet
+
+    return isinstance(es, ElementSet)
+
+
+def orbit_model(sets: Sequence[Any], t_start: datetime, duration_s: float) -> _OrbitModel:
+    """The pass search's orbit model of ``sets`` over ``duration_s`` from ``t_start``: the
+    batched SGP4 model for plain element sets, else the generic one over any
+    :class:`~orbitkit.elements.orbit.Orbit` (switching sets, GNSS orbits, OEM, ...)."""
+    if all(_is_element_set(es) for es in sets):
+        return _Sgp4Orbits(list(sets), t_start, duration_s)
+    from orbitkit.orbit_model import SourceOrbits
+
+    return SourceOrbits(list(sets), t_start, duration_s)
+
+
+def norad_ids(sets: Sequence[Any]) -> list[int]:
+    """NORAD numbers of ``sets``, -1 for an orbit that has none (a GNSS PRN alone)."""
+    return [-1 if es.norad_id is None else int(es.norad_id) for es in sets]
+
+
 def find_passes(
     element_sets: Sequence[Any],
     stations: Sequence[Site | str] | Site | str,
@@ -1501,13 +1581,20 @@ def find_passes(
     visibility: bool = True,
     margin_deg: float = _DEFAULT_MARGIN_DEG,
     horizon_step_s: float = 5.0,
+    executor: Any = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PassSearch:
     """All passes of ``element_sets`` over ``stations`` between ``start`` and ``stop``.
 
     Parameters
     ----------
     element_sets
-        :class:`~orbitkit.elements.model.ElementSet` objects (S), or one of them.
+        :class:`~orbitkit.elements.model.ElementSet` objects (S), or one of them, or any
+        :class:`~orbitkit.elements.orbit.Orbit` (sets switching along the window, GNSS
+        orbits, ...; searched through :class:`orbitkit.orbit_model.SourceOrbits`). With
+        switching sets each pass says the epoch of the set in use at its culmination
+        (:attr:`Pass.elements_epoch_utc`) and :attr:`PassSearch.switches` lists the
+        switches.
     stations
         Sites, site keys or ``"LAT,LON[,ALT_M]"`` strings (N).
     start, stop
@@ -1530,6 +1617,13 @@ def find_passes(
         candidates (see :func:`coarse_step_s`).
     horizon_step_s
         Resampling step for azimuth-dependent masks [s].
+    executor
+        Where blocks of satellites are searched when there are more than one
+        (:mod:`orbitkit.pass_tasks`): ``None`` (this machine's cores), a
+        ``dask.distributed.Client``, ``"tcp://HOST:PORT"`` or an :mod:`orbitkit.executor`
+        executor; the passes are the same.
+    progress
+        Called with (done, total) blocks.
 
     Returns
     -------
@@ -1551,10 +1645,34 @@ def find_passes(
                                            for m in masks])
     if not sets:
         return result
-    orbits = _Sgp4Orbits(sets, t_start, duration)
-    return _find(orbits, [int(es.norad_id) for es in sets], [es.name for es in sets], masks,
+    if not all(_is_element_set(es) for es in sets):
+        # any other source, or several sets of one object switching along the window
+        starts = [getattr(es, "valid_from", None) for es in sets]
+        if all(t is not None and t > t_start for t in starts) and min(starts) < t_stop:
+            # every object's orbit starts later (its launch): so does the search
+            t_start = result.start_utc = min(starts)
+            duration = (t_stop - t_start).total_seconds()
+            result.warnings.append(f"the search starts at {format_utc(t_start)}, when the "
+                                   "first of the objects' orbits starts (its launch)")
+        for es in sets:
+            result.switches.extend(es.switches(t_start, t_stop) if hasattr(es, "switches")
+                                   else [])
+    if len(sets) > _pass_tasks().SATELLITE_BLOCK:
+        # blocks of satellites as tasks on the executor (same cut for every executor)
+        pt = _pass_tasks()
+        shared = pt.PassShared(sets, sites, masks, t_start, t_stop, visibility, margin_deg,
+                               horizon_step_s)
+        return pt.run_pass_blocks(shared, result, executor=executor, progress=progress)
+    orbits = orbit_model(sets, t_start, duration)
+    return _find(orbits, norad_ids(sets), [es.name for es in sets], masks,
                  result, visibility=visibility, margin_deg=margin_deg,
                  horizon_step_s=horizon_step_s)
+
+
+def _pass_tasks() -> Any:
+    from orbitkit import pass_tasks
+
+    return pass_tasks
 
 
 def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mask],
@@ -1573,7 +1691,7 @@ def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mas
         geo_sat = np.array([is_geosynchronous(r) for r in search.revs_per_day])
         as_interval = geo_sat[p["sat"]] | (p["start_cut"] & p["end_cut"])
         # sorted output: by rise time, then station, then NORAD number
-        norad = np.array(ids)
+        norad = np.array([-1 if n is None else n for n in ids])
         order = np.lexsort((norad[p["sat"]], p["sta"], p["rise"]))
         p = {k: v[order] for k, v in p.items()}
         as_interval = as_interval[order]
@@ -1586,25 +1704,37 @@ def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mas
             dark = _dark_intervals(st, orbits.jd0, orbits.fr0, duration)
             vis = _visible(search.geo, dark, sub["sat"], sub["sta"], sub["rise"], sub["set"],
                            orbits.jd0, orbits.fr0).tolist()
-        result._set_table(dict(sub, max_t=np.clip(t_max, sub["rise"], sub["set"]),
-                               max_el=el_max, max_az=az_max, visible=vis, ids=ids,
-                               names=names))
+        max_t = np.clip(t_max, sub["rise"], sub["set"])
+        # which set each pass used, the one in force at its culmination, where an orbit
+        # switches sets along the window; NaT elsewhere (a column in every table, so that
+        # tables of satellite blocks join whatever their orbits)
+        epoch = np.full(max_t.size, np.datetime64("NaT", "us"))
+        if getattr(orbits, "switching", False):
+            got = orbits.epochs_used(sub["sat"], max_t)
+            if got is not None:
+                epoch = got
+        result._set_table(dict(sub, max_t=max_t, max_el=el_max, max_az=az_max, visible=vis,
+                               ids=ids, names=names, epoch=epoch))
         if iv.size:
             result.intervals = _intervals(search, {k: v[iv] for k, v in p.items()}, ids,
                                           names, sites, t_start)
     result.failed_samples = search.geo.failed
     result.incomplete_passes = search.incomplete
     if result.failed_samples:
-        bad = sorted({ids[s] for s in range(len(ids))
+        bad = sorted({ids[s] if ids[s] is not None else -1 for s in range(len(ids))
                       if not _propagates(orbits, s, duration)})
-        which = f" (NORAD {', '.join(map(str, bad[:10]))}{'...' if len(bad) > 10 else ''})" \
-            if bad else ""
-        result.warnings.append(
-            f"{result.failed_samples} propagation samples failed in sgp4 or lay below "
-            f"{REENTRY_ALTITUDE_KM:g} km (re-entered){which} and were skipped"
-            + (f"; {result.incomplete_passes} passes touching them were dropped"
-               if result.incomplete_passes else ""))
+        result.failed_norad_ids = bad
+        result.warnings.append(_failure_warning(result.failed_samples,
+                                                result.incomplete_passes, bad))
     return result
+
+
+def _failure_warning(failed: int, incomplete: int, bad: list[int]) -> str:
+    which = f" (NORAD {', '.join(map(str, bad[:10]))}{'...' if len(bad) > 10 else ''})" \
+        if bad else ""
+    return (f"{failed} propagation samples failed in sgp4 or lay below "
+            f"{REENTRY_ALTITUDE_KM:g} km (re-entered){which} and were skipped"
+            + (f"; {incomplete} passes touching them were dropped" if incomplete else ""))
 
 
 def _propagates(orbits: _OrbitModel, s: int, duration: float) -> bool:

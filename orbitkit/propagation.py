@@ -5,8 +5,19 @@
 SDP4, so deep-space objects such as BeiDou MEO/IGSO/GEO and Fengyun-4 are propagated
 exactly as sgp4 does). There is no Python loop over times or satellites.
 
-The :class:`Ephemeris` it returns holds TEME positions and velocities and derives the
-other frames on demand (ITRS, GCRS, geodetic), each computed once and cached.
+The :class:`Ephemeris` it returns holds positions and velocities in the orbits' native
+frame (TEME for element sets; ITRS for GNSS broadcast and precise orbits; GCRS for an OEM,
+see :mod:`orbitkit.elements.orbit`) and derives the other frames on demand (TEME, ITRS,
+GCRS, geodetic), each computed once and cached.
+
+Any orbit source
+----------------
+:func:`propagate` takes element sets or any :class:`~orbitkit.elements.orbit.Orbit`
+(several sets of one object switching along the window, a GNSS file's satellites, ...)
+and asks them for states through :func:`orbitkit.elements.orbit.evaluate` without knowing
+what they are. A list of plain element sets keeps the direct path: one
+``SatrecArray.sgp4`` call over the whole grid, exactly as before the interface existed.
+Orbits with a bounded span (files of states) are refused outside it, the span named.
 
 Per-sample status
 -----------------
@@ -36,17 +47,16 @@ release the GIL, so the geodetic kernel splits large conversions over two thread
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import numpy as np
-from sgp4.api import SGP4_ERRORS, SatrecArray
+from sgp4.api import SGP4_ERRORS
 
 from orbitkit import frames
-from orbitkit.elements.model import ElementSet
+from orbitkit.elements.model import ElementSet, sgp4_batch
+from orbitkit.elements.orbit import NATIVE_FRAMES, Orbit, check_times, evaluate
 from orbitkit.errors import PropagationError, RequestTooLargeError, TimeInputError
 from orbitkit.timeutil import format_utc_array, to_datetime64
 
@@ -116,14 +126,6 @@ def _too_large(n_sats: int, n_times: int, limit_mb: float, what: str) -> Request
     )
 
 
-@functools.lru_cache(maxsize=4)
-def _satrec_array(satrecs: tuple) -> SatrecArray:
-    # Keyed by the Satrec objects themselves (hashed by identity), which the cache keeps
-    # alive, so a key can never be reused by another object. Building the C array costs
-    # ~2 µs per satellite; repeated calls over the same constellation skip it.
-    return SatrecArray(list(satrecs))
-
-
 def element_set_list(element_sets: Any) -> list[Any]:
     """``element_sets`` as a list, with one ``ElementSet`` taken as a list of one.
 
@@ -138,7 +140,7 @@ def element_set_list(element_sets: Any) -> list[Any]:
         (:class:`~orbitkit.elements.sources.ElementResolution`,
         :class:`~orbitkit.elements.parse.ParseResult`), or anything not iterable.
     """
-    if isinstance(element_sets, ElementSet):
+    if isinstance(element_sets, Orbit):
         return [element_sets]
     if isinstance(element_sets, str | bytes):
         raise TypeError(f"element_sets: got the string {element_sets!r}, not element sets; "
@@ -153,13 +155,14 @@ def element_set_list(element_sets: Any) -> list[Any]:
                         f"{type(element_sets).__name__}") from None
 
 
-def _as_element_sets(element_sets: Any) -> list[ElementSet]:
+def _as_element_sets(element_sets: Any) -> list[Orbit]:
     sets = element_set_list(element_sets)
     if not sets:
         raise PropagationError("nothing to propagate: no element sets were given")
     for i, item in enumerate(sets):
-        if not isinstance(item, ElementSet):
-            raise TypeError(f"element_sets[{i}] is {type(item).__name__}, not ElementSet")
+        if not isinstance(item, Orbit):
+            raise TypeError(f"element_sets[{i}] is {type(item).__name__}, not ElementSet "
+                            "(or another orbitkit.elements.orbit.Orbit)")
     return sets
 
 
@@ -176,39 +179,63 @@ def _prepare_times(times: Any) -> np.ndarray:
     return t64
 
 
-@dataclass(eq=False)
 class Ephemeris:
     """Positions and velocities of S satellites at T times, with per-sample status.
 
     Attributes
     ----------
     element_sets
-        The S element sets, in the order of the first axis.
+        The S orbits (element sets, or any :class:`~orbitkit.elements.orbit.Orbit`), in
+        the order of the first axis; :attr:`orbits` is the same list.
     norad_ids
-        (S,) int64 catalogue numbers.
+        (S,) int64 catalogue numbers (-1 for an object the catalogue does not map).
     names
         S object names.
     times
         (T,) ``datetime64[ns]``, UTC.
     jd, fr
-        (T,) two-part UTC Julian dates of ``times`` (what sgp4 was given).
-    r_teme_km, v_teme_km_s
-        (S, T, 3) float64 TEME position (km) and velocity (km/s); NaN where the sample
-        failed.
+        (T,) two-part UTC Julian dates of ``times`` (what the orbits were asked at).
+    frame
+        The native frame of :attr:`r_km` / :attr:`v_km_s`: ``"teme"`` (element sets),
+        ``"itrs"`` or ``"gcrs"``; the other frames are derived on demand.
+    r_km, v_km_s
+        (S, T, 3) float64 native position (km) and velocity (km/s); NaN where the sample
+        failed. :attr:`r_teme_km`, :attr:`r_itrs_km`, :attr:`r_gcrs_km` give each frame.
     error
-        (S, T) uint8 sgp4 error codes, 0 = ok (messages in :data:`sgp4.api.SGP4_ERRORS`).
+        (S, T) uint8 status codes, 0 = ok (sgp4's in :data:`sgp4.api.SGP4_ERRORS`;
+        other sources' in their ``status_message``).
+
+    The constructor also takes the TEME arrays as ``r_teme_km`` / ``v_teme_km_s`` (the
+    form before native frames existed).
     """
 
-    element_sets: list[ElementSet]
-    norad_ids: np.ndarray
-    names: list[str]
-    times: np.ndarray
-    jd: np.ndarray
-    fr: np.ndarray
-    r_teme_km: np.ndarray
-    v_teme_km_s: np.ndarray
-    error: np.ndarray
-    _cache: dict = field(default_factory=dict, repr=False)
+    def __init__(self, element_sets: list[Any], norad_ids: np.ndarray, names: list[str],
+                 times: np.ndarray, jd: np.ndarray, fr: np.ndarray,
+                 r_teme_km: np.ndarray | None = None, v_teme_km_s: np.ndarray | None = None,
+                 error: np.ndarray | None = None, *, r_km: np.ndarray | None = None,
+                 v_km_s: np.ndarray | None = None, frame: str = "teme") -> None:
+        if r_teme_km is not None:
+            r_km, v_km_s, frame = r_teme_km, v_teme_km_s, "teme"
+        if r_km is None or v_km_s is None or error is None:
+            raise TypeError("Ephemeris needs positions, velocities and status codes")
+        if frame not in NATIVE_FRAMES:
+            raise ValueError(f"frame must be one of {NATIVE_FRAMES}, not {frame!r}")
+        self.element_sets = element_sets
+        self.norad_ids = norad_ids
+        self.names = names
+        self.times = times
+        self.jd = jd
+        self.fr = fr
+        self.frame = frame
+        self.r_km = r_km
+        self.v_km_s = v_km_s
+        self.error = error
+        self._cache: dict = {}
+
+    @property
+    def orbits(self) -> list[Any]:
+        """The S orbits (same list as :attr:`element_sets`)."""
+        return self.element_sets
 
     def __repr__(self) -> str:
         n_s, n_t = self.shape
@@ -256,7 +283,10 @@ class Ephemeris:
             for code in row[idx]:
                 if int(code) not in codes:
                     codes.append(int(code))
-            message = "; ".join(SGP4_ERRORS.get(c, f"sgp4 error {c}") for c in codes)
+            describe = getattr(self.element_sets[i], "status_message", None) \
+                if i < len(self.element_sets) else None
+            message = "; ".join(describe(c) if describe is not None else
+                                SGP4_ERRORS.get(c, f"sgp4 error {c}") for c in codes)
             first = _to_datetime(self.times[idx[0]])
             out.append(Failure(int(self.norad_ids[i]), self.names[i], first, int(idx.size),
                                message))
@@ -273,7 +303,7 @@ class Ephemeris:
         geodetic height at these altitudes).
         """
         with np.errstate(invalid="ignore"):
-            return self.ok & (frames.radial_height_km(self.r_teme_km) < altitude_km)
+            return self.ok & (frames.radial_height_km(self.r_km) < altitude_km)
 
     # ---------------------------------------------------------------- frames
 
@@ -286,24 +316,50 @@ class Ephemeris:
             self._cache["ut1"] = utc_to_ut1(self.jd, self.fr)
         return self._cache["ut1"]
 
+    def _teme(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.frame == "teme":
+            return self.r_km, self.v_km_s
+        if "teme" not in self._cache:
+            if self.frame == "itrs":
+                self._cache["teme"] = frames.itrs_to_teme(self.r_km, self.v_km_s, *self.ut1)
+            else:
+                from orbitkit.timeutil import precession_nutation
+
+                gast, bpn = precession_nutation(self.jd, self.fr)
+                self._cache["teme"] = frames.gcrs_to_teme(self.r_km, self.v_km_s, *self.ut1,
+                                                          gast, bpn)
+        return self._cache["teme"]
+
     def _itrs(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.frame == "itrs":
+            return self.r_km, self.v_km_s
         if "itrs" not in self._cache:
-            self._cache["itrs"] = frames.teme_to_itrs(self.r_teme_km, self.v_teme_km_s,
-                                                      *self.ut1)
+            self._cache["itrs"] = frames.teme_to_itrs(*self._teme(), *self.ut1)
         return self._cache["itrs"]
 
     def _gcrs(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.frame == "gcrs":
+            return self.r_km, self.v_km_s
         if "gcrs" not in self._cache:
             from orbitkit.timeutil import precession_nutation
 
             gast, bpn = precession_nutation(self.jd, self.fr)
-            self._cache["gcrs"] = frames.teme_to_gcrs(self.r_teme_km, self.v_teme_km_s,
-                                                      *self.ut1, gast, bpn)
+            self._cache["gcrs"] = frames.teme_to_gcrs(*self._teme(), *self.ut1, gast, bpn)
         return self._cache["gcrs"]
 
     @property
+    def r_teme_km(self) -> np.ndarray:
+        """(S, T, 3) TEME position, km (native for element sets; else converted)."""
+        return self._teme()[0]
+
+    @property
+    def v_teme_km_s(self) -> np.ndarray:
+        """(S, T, 3) TEME velocity, km/s."""
+        return self._teme()[1]
+
+    @property
     def r_itrs_km(self) -> np.ndarray:
-        """(S, T, 3) Earth-fixed position, km (TEME → ITRS by GMST 1982 on UT1)."""
+        """(S, T, 3) Earth-fixed position, km (from TEME by GMST 1982 on UT1, or native)."""
         return self._itrs()[0]
 
     @property
@@ -327,7 +383,7 @@ class Ephemeris:
         Longitude is in (-180, 180]. Computed once and cached; NaN where a sample failed.
         """
         if "geodetic" not in self._cache:
-            if "itrs" in self._cache:
+            if "itrs" in self._cache or self.frame != "teme":
                 lat, lon, alt = frames.itrs_to_geodetic(self.r_itrs_km)
             else:
                 lat, lon, alt = frames.teme_to_geodetic(self.r_teme_km, *self.ut1)
@@ -339,7 +395,7 @@ class Ephemeris:
     def position(self, frame: str = "teme") -> tuple[np.ndarray, np.ndarray]:
         """Cartesian position (km) and velocity (km/s) in ``frame`` (teme, gcrs, itrs)."""
         if frame == "teme":
-            return self.r_teme_km, self.v_teme_km_s
+            return self._teme()
         if frame == "itrs":
             return self._itrs()
         if frame == "gcrs":
@@ -414,14 +470,17 @@ class Ephemeris:
             entry: dict[str, Any] = {
                 "norad_id": int(self.norad_ids[i]),
                 "name": self.names[i],
+                "source_kind": getattr(es, "kind", None),
                 "elements": es.to_dict(),
             }
+            if getattr(es, "prn", None):
+                entry["prn"] = es.prn
             for k, (col, dec) in enumerate(zip(names, decimals, strict=True)):
                 column = np.round(values[i, :, k], dec).astype(object)
                 column[~np.isfinite(values[i, :, k])] = None
                 entry[col] = column.tolist()
             sats.append(entry)
-        return {
+        out: dict[str, Any] = {
             "frame": frame,
             "times_utc": format_utc_array(self.times).tolist(),
             "satellites": sats,
@@ -432,6 +491,20 @@ class Ephemeris:
                 for f in self.failures()
             ],
         }
+        switches = self.switches()
+        if switches:
+            out["switches"] = [sw.to_dict() for sw in switches]
+        return out
+
+    def switches(self) -> list[Any]:
+        """Changes of element set between the first and last time (several sets of one
+        object), each with the position jump it causes; see
+        :mod:`orbitkit.elements.switching`."""
+        if not self.times.size:
+            return []
+        first, last = (_to_datetime(t) for t in self.times[[0, -1]])
+        return [sw for o in self.element_sets if hasattr(o, "switches")
+                for sw in o.switches(first, last)]
 
 
 def _check_frame(frame: str) -> None:
@@ -445,26 +518,62 @@ def _to_datetime(t: np.datetime64) -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC).replace(microsecond=rem // 1000)
 
 
-def _run(sets: list[ElementSet], t64: np.ndarray, max_memory_mb: float) -> Ephemeris:
+def _sgp4_direct(sets: list[Any]) -> bool:
+    """True for plain element sets: the direct one-call SatrecArray path applies."""
+    return all(isinstance(es, ElementSet) for es in sets)
+
+
+def _to_itrs(r: np.ndarray, v: np.ndarray, frame: str, jd: np.ndarray, fr: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """(k, T, 3) states of one native frame, as ITRS (for mixes of native frames)."""
+    if frame == "itrs":
+        return r, v
+    from orbitkit.timeutil import utc_to_ut1
+
+    ut1 = utc_to_ut1(jd, fr)
+    if frame == "gcrs":
+        from orbitkit.timeutil import precession_nutation
+
+        gast, bpn = precession_nutation(jd, fr)
+        r, v = frames.gcrs_to_teme(r, v, *ut1, gast, bpn)
+    return frames.teme_to_itrs(r, v, *ut1)
+
+
+def _run(sets: list[Any], t64: np.ndarray, max_memory_mb: float) -> Ephemeris:
     n_s, n_t = len(sets), t64.size
     jd, fr = _julian(t64)
-    try:
-        array = _satrec_array(tuple(es.satrec for es in sets))
-    except TypeError:  # unhashable satrec stand-in: build without the cache
-        array = SatrecArray([es.satrec for es in sets])
-    # Time steps per sgp4 call so that the call's own output arrays stay within the
+    direct = _sgp4_direct(sets)
+    if direct:
+        satrecs = [es.satrec for es in sets]
+
+        def states(a: int, b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            return sgp4_batch(satrecs, jd[a:b], fr[a:b])
+        frame = "teme"
+    else:
+        native = {getattr(o, "frame", "teme") for o in sets}
+        frame = native.pop() if len(native) == 1 else "itrs"
+        # refuse a grid outside any orbit's span before computing anything
+        check_times(sets, jd, fr)
+
+        def states(a: int, b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            err_c, r_c, v_c, frames_c = evaluate(sets, jd[a:b], fr[a:b], check=False)
+            for f in set(frames_c) - {frame}:
+                rows = [i for i, g in enumerate(frames_c) if g == f]
+                r_c[rows], v_c[rows] = _to_itrs(r_c[rows], v_c[rows], f, jd[a:b], fr[a:b])
+            return err_c, r_c, v_c
+    # Time steps per call so that the call's own output arrays stay within the
     # working-memory budget when they have to be copied into a larger result.
     chunk = max(1, int(max_memory_mb * _MB // (n_s * BYTES_PER_SAMPLE)))
     if n_t <= chunk:
         # One call; its output arrays are the result (no copy).
-        error, r, v = array.sgp4(jd, fr)
+        error, r, v = states(0, n_t)
     else:
         error = np.empty((n_s, n_t), dtype=np.uint8)
         r = np.empty((n_s, n_t, 3))
         v = np.empty((n_s, n_t, 3))
         for t0 in range(0, n_t, chunk):
             t1 = min(t0 + chunk, n_t)
-            e_c, r_c, v_c = array.sgp4(jd[t0:t1], fr[t0:t1])
+            e_c, r_c, v_c = states(t0, t1)
             error[:, t0:t1] = e_c
             r[:, t0:t1] = r_c
             v[:, t0:t1] = v_c
@@ -476,14 +585,16 @@ def _run(sets: list[ElementSet], t64: np.ndarray, max_memory_mb: float) -> Ephem
         v[bad] = np.nan
     return Ephemeris(
         element_sets=sets,
-        norad_ids=np.array([es.norad_id for es in sets], dtype=np.int64),
+        norad_ids=np.array([-1 if es.norad_id is None else es.norad_id for es in sets],
+                           dtype=np.int64),
         names=[es.name for es in sets],
         times=t64,
         jd=jd,
         fr=fr,
-        r_teme_km=r,
-        v_teme_km_s=v,
         error=error,
+        r_km=r,
+        v_km_s=v,
+        frame=frame,
     )
 
 
@@ -499,7 +610,9 @@ def propagate(
     Parameters
     ----------
     element_sets
-        One :class:`~orbitkit.elements.model.ElementSet` or a sequence of them (S).
+        One :class:`~orbitkit.elements.model.ElementSet` or a sequence of them (S), or any
+        :class:`~orbitkit.elements.orbit.Orbit` (several sets switching along the window,
+        a GNSS file's satellites, ...).
     times
         T times: a sequence or array of aware datetimes, ``datetime64`` (UTC), ISO 8601
         strings with a zone, or a skyfield ``Time`` (see
@@ -514,8 +627,8 @@ def propagate(
     Returns
     -------
     Ephemeris
-        Arrays shaped (S, T, 3) in TEME, with per-sample sgp4 status; other frames on
-        demand.
+        Arrays shaped (S, T, 3) in the orbits' native frame (TEME for element sets; ITRS
+        for a mix of native frames), with per-sample status; other frames on demand.
 
     Raises
     ------
@@ -525,6 +638,8 @@ def propagate(
         Naive or unreadable times, or no times at all.
     PropagationError
         No element sets.
+    OutsideSpanError
+        A time outside the span an orbit's source covers (the span is named).
     """
     sets = _as_element_sets(element_sets)
     t64 = _prepare_times(times)
@@ -560,5 +675,12 @@ def iter_propagate(
     chunk = int(max_memory_mb / 2 * _MB // per_step)
     if chunk < 1:
         raise _too_large(len(sets), 1, max_memory_mb, "iter_propagate")
+    if not _sgp4_direct(sets):  # refused here, before any chunk is written, not midway
+        check_times(sets, *_julian(t64))
+    return _chunks(sets, t64, chunk, max_memory_mb)
+
+
+def _chunks(sets: list[Any], t64: np.ndarray, chunk: int, max_memory_mb: float
+            ) -> Iterator[Ephemeris]:
     for t0 in range(0, t64.size, chunk):
         yield _run(sets, t64[t0:t0 + chunk], max_memory_mb)

@@ -2,11 +2,24 @@
 
 Anywhere a station is asked for, orbitkit accepts a site key from ``catalog/sites.toml``
 (``beijing``), or ``LAT,LON[,ALT_M]`` in degrees and metres (``-33.87,151.21,40``).
+
+Heights are metres above the WGS84 ellipsoid and must be finite and within
+:data:`MIN_ALT_M` .. :data:`MAX_ALT_M` (-500 m to 100 km), for a site file, a
+``--station``/``--site`` string and a :class:`Site` built in Python alike. Why those ends:
+the lowest ground anyone stands on, the Dead Sea shore, is about 430 m below sea level and
+the geoid there lies some 20 m above the ellipsoid (the geoid itself is never more than
+about 106 m below it), so -500 m holds every place on land or sea with margin; 100 km is
+the Kármán line, above which an observer is a spacecraft, not a station (aircraft and
+balloons, up to ~50 km, still fit). A height outside is a typing slip (metres for km, a
+sign) that would otherwise give quietly wrong look angles; NaN or infinity gave no passes
+at all.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
+import numbers
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,10 +29,27 @@ from typing import Any
 from orbitkit.catalog import _read_toml, builtin_catalog_dir, user_catalog_dirs
 from orbitkit.errors import CatalogError, SiteError
 
-__all__ = ["Site", "load_sites", "parse_site", "SITE_KINDS"]
+__all__ = ["Site", "load_sites", "parse_site", "SITE_KINDS", "MIN_ALT_M", "MAX_ALT_M"]
 
 SITE_KINDS = ("launch", "ttc", "deep-space", "control", "teaching")
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: Lowest station height accepted, metres above the WGS84 ellipsoid (see the module notes).
+MIN_ALT_M = -500.0
+#: Highest station height accepted, metres above the WGS84 ellipsoid (the Kármán line).
+MAX_ALT_M = 100_000.0
+_ALT_RANGE = "-500 to 100,000 m above the WGS84 ellipsoid (the Dead Sea shore to the edge of " \
+    "space)"
+
+
+def _alt_problem(value: object) -> str | None:
+    """Why ``value`` is not a station height in metres, or ``None`` when it is one."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        return f"the height must be a number of metres, got {value!r}"
+    if not math.isfinite(value):
+        return f"the height {value} m is not a finite number; give {_ALT_RANGE}"
+    if not MIN_ALT_M <= value <= MAX_ALT_M:
+        return f"the height {value:g} m is outside {_ALT_RANGE}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -44,6 +74,16 @@ class Site:
     source: str | None = None
     note: str | None = None
     alt_known: bool = True
+
+    def __post_init__(self) -> None:
+        for name, value, lo, hi in (("latitude", self.lat_deg, -90.0, 90.0),
+                                    ("longitude", self.lon_deg, -180.0, 180.0)):
+            if not (isinstance(value, numbers.Real) and lo <= value <= hi):
+                raise SiteError(f"site {self.key!r}: {name} {value!r} is outside "
+                                f"{lo:g}..{hi:g} degrees")
+        problem = _alt_problem(self.alt_m)
+        if problem:
+            raise SiteError(f"site {self.key!r}: {problem}")
 
     @property
     def alt_km(self) -> float:
@@ -80,6 +120,9 @@ def _parse_sites_file(path: Path) -> dict[str, Site]:
             if not numeric or not lo <= value <= hi:
                 raise CatalogError(f"{where}: {coord!r} must be a number in {lo}..{hi}, "
                                    f"got {value!r}")
+        problem = _alt_problem(entry.get("alt_m", 0.0))
+        if problem:
+            raise CatalogError(f"{where}: 'alt_m': {problem}")
         kind = entry.get("kind", "custom")
         if kind not in SITE_KINDS:
             raise CatalogError(f"{where}: kind {kind!r} is not one of {list(SITE_KINDS)}")
@@ -135,6 +178,9 @@ def parse_site(text: str | Site) -> Site:
                             f"got {len(numbers)}")
         lat, lon = numbers[0], numbers[1]
         alt = numbers[2] if len(numbers) == 3 else 0.0
+        problem = _alt_problem(alt)
+        if problem:
+            raise SiteError(f"station {value!r}: {problem}")
         if not -90.0 <= lat <= 90.0:
             raise SiteError(f"station {value!r}: latitude {lat} is outside -90..90 degrees")
         if not -180.0 <= lon <= 360.0:

@@ -107,6 +107,13 @@ class SkyView:
                 out.append(rec)
         return out
 
+    def to_frame(self, min_elevation_deg: float | None = 0.0) -> Any:
+        """pandas DataFrame of :meth:`rows` (numbers unrounded, times as UTC datetimes);
+        see :func:`orbitkit.tabular.sky_view_frame`. Needs pandas."""
+        from orbitkit.tabular import sky_view_frame
+
+        return sky_view_frame(self, min_elevation_deg)
+
     def to_dict(self, min_elevation_deg: float | None = 0.0) -> dict[str, Any]:
         return {"station": self.station.to_dict(), "samples": self.rows(min_elevation_deg)}
 

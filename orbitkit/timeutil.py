@@ -17,12 +17,27 @@ skyfield is imported only when one of those functions is first called (it costs
 
 Leap seconds: ``datetime`` and ``datetime64`` cannot hold 23:59:60, so neither can
 these arrays; every UTC day here is 86,400 s long, exactly as sgp4 assumes.
+
+Range: times are held as int64 nanoseconds since 1970 (``datetime64[ns]``), which reach
+1677-09-21 to 2262-04-11; past those ends numpy wraps silently (2263 becomes 1678) and
+Python's ``datetime`` arithmetic overflows at year 9999. Every time that enters through
+:func:`parse_utc` or :func:`to_datetime64` (and so every grid, span end and CLI option)
+must therefore lie in the whole years inside, 1678-01-01 to 2261-12-31 UTC
+(:data:`TIME_RANGE_FIRST` to :data:`TIME_RANGE_END`, exclusive); anything else is a
+:class:`~orbitkit.errors.TimeInputError` naming that range, never a wrapped time. Within
+it, leap seconds follow skyfield's bundled table (10 s before 1972, the last tabulated
+value after it) and UT1 its ΔT model; those are models, not limits.
+
+Precision: a ``datetime`` holds microseconds, so ISO 8601 text with more fractional digits
+is rounded to the nearest microsecond with a :class:`TimeRoundingWarning` (Python's own
+``fromisoformat`` truncates them without a word).
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import warnings
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -51,6 +66,10 @@ __all__ = [
     "precession_nutation",
     "DAY_S",
     "MAX_GRID_SAMPLES",
+    "TIME_RANGE_FIRST",
+    "TIME_RANGE_END",
+    "TIME_RANGE_TEXT",
+    "TimeRoundingWarning",
 ]
 
 #: Seconds in a (UTC, non-leap) day.
@@ -65,6 +84,34 @@ _TT_MINUS_TAI_S = 32.184
 _LEAP_SECOND = re.compile(r"T?23:59:60(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?$", re.IGNORECASE)
 #: Largest time grid :func:`time_grid` builds (8 bytes each: 400 MB of times alone).
 MAX_GRID_SAMPLES = 50_000_000
+#: First time orbitkit represents exactly (UTC): the first whole year of datetime64[ns].
+TIME_RANGE_FIRST = datetime(1678, 1, 1, tzinfo=UTC)
+#: End (exclusive) of the times orbitkit represents exactly: datetime64[ns] ends 2262-04-11.
+TIME_RANGE_END = datetime(2262, 1, 1, tzinfo=UTC)
+#: The range as messages state it.
+TIME_RANGE_TEXT = "1678-01-01 to 2261-12-31 UTC"
+_FIRST_NS = (TIME_RANGE_FIRST - _UNIX_EPOCH) // timedelta(microseconds=1) * 1000
+_END_NS = (TIME_RANGE_END - _UNIX_EPOCH) // timedelta(microseconds=1) * 1000
+_FIRST_64 = np.datetime64(_FIRST_NS // 1_000_000_000, "s")
+_END_64 = np.datetime64(_END_NS // 1_000_000_000, "s")
+# seven or more fractional digits of a second: more than a datetime holds
+_LONG_FRACTION = re.compile(r"([.,])(\d{7,})")
+
+
+class TimeRoundingWarning(UserWarning):
+    """A time given with more than microsecond precision was rounded to the microsecond."""
+
+
+def _out_of_range(what: str, shown: str) -> TimeInputError:
+    return TimeInputError(
+        f"{what}: {shown} is outside the times orbitkit represents exactly, "
+        f"{TIME_RANGE_TEXT} (its nanosecond times end on 2262-04-11 and would wrap beyond)")
+
+
+def _check_range(t: datetime, what: str) -> datetime:
+    if not TIME_RANGE_FIRST <= t < TIME_RANGE_END:
+        raise _out_of_range(what, t.replace(tzinfo=None).isoformat() + "Z")
+    return t
 
 
 def now_utc() -> datetime:
@@ -88,7 +135,14 @@ def parse_utc(value: str | datetime | np.datetime64, *, what: str = "time") -> d
     Raises
     ------
     TimeInputError
-        When the value is naive, unparsable, or not a time at all.
+        When the value is naive, unparsable, not a time at all, or outside
+        :data:`TIME_RANGE_TEXT` (the message names the range).
+
+    Warns
+    -----
+    TimeRoundingWarning
+        Text with more than six fractional digits of a second (rounded to the nearest
+        microsecond; ``fromisoformat`` alone would truncate).
     """
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
@@ -96,7 +150,11 @@ def parse_utc(value: str | datetime | np.datetime64, *, what: str = "time") -> d
                 f"{what}: naive datetime {value.isoformat()} has no time zone; "
                 "give an aware datetime (e.g. tzinfo=timezone.utc)"
             )
-        return value.astimezone(UTC)
+        try:
+            aware = value.astimezone(UTC)
+        except OverflowError:  # year 1 or 9999 shifted out of datetime's own range
+            raise _out_of_range(what, value.isoformat()) from None
+        return _check_range(aware, what)
     if isinstance(value, np.datetime64) or _is_skyfield_time(value) or (
         isinstance(value, np.ndarray) and value.dtype.kind == "M"
     ):
@@ -110,6 +168,12 @@ def parse_utc(value: str | datetime | np.datetime64, *, what: str = "time") -> d
     if text.lower() == "now":
         return now_utc()
     iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    long_fraction = _LONG_FRACTION.search(iso)
+    round_up = False
+    if long_fraction:
+        digits = long_fraction.group(2)
+        round_up = digits[6] >= "5"  # half up: the 7th digit alone decides
+        iso = iso[:long_fraction.start(2)] + digits[:6] + iso[long_fraction.end(2):]
     try:
         parsed = datetime.fromisoformat(iso)
     except ValueError:
@@ -125,11 +189,23 @@ def parse_utc(value: str | datetime | np.datetime64, *, what: str = "time") -> d
         ) from None
     if parsed.tzinfo is None:
         if len(text) == 10:  # a bare date: midnight UTC is the only sensible reading
-            return parsed.replace(tzinfo=UTC)
+            return _check_range(parsed.replace(tzinfo=UTC), what)
         raise TimeInputError(
             f"{what}: {text!r} has no time zone; add 'Z' for UTC (e.g. {text}Z)"
         )
-    return parsed.astimezone(UTC)
+    try:
+        result = parsed.astimezone(UTC)
+        if round_up:
+            result += timedelta(microseconds=1)
+    except OverflowError:
+        raise _out_of_range(what, text) from None
+    result = _check_range(result, what)
+    if long_fraction:
+        warnings.warn(
+            f"{what}: {text} has {len(long_fraction.group(2))} fractional digits of a second; "
+            f"rounded to the microsecond ({result.replace(tzinfo=None).isoformat()}Z)",
+            TimeRoundingWarning, stacklevel=2)
+    return result
 
 
 def format_utc(t: datetime | np.datetime64, *, timespec: str = "seconds") -> str:
@@ -186,10 +262,15 @@ def _datetime_to_ns(value: datetime, what: str) -> int:
     return (delta // timedelta(microseconds=1)) * 1000
 
 
-def _skyfield_to_ns(t: Time) -> np.ndarray:
+def _skyfield_to_ns(t: Time, what: str = "time") -> np.ndarray:
     whole = np.atleast_1d(np.asarray(t.whole, dtype=np.float64))
     tai_fr = np.atleast_1d(np.asarray(t.tai_fraction, dtype=np.float64))
     whole, tai_fr = np.broadcast_arrays(whole, tai_fr)
+    days = (whole - _JD_UNIX_EPOCH) + tai_fr  # TAI days since 1970: a minute's slack is moot
+    bad = np.flatnonzero(~((days * _DAY_NS >= _FIRST_NS) & (days * _DAY_NS < _END_NS)))
+    if bad.size:
+        raise _out_of_range(what, f"the skyfield time at Julian date "
+                                  f"{whole[bad[0]] + tai_fr[bad[0]]:.1f} (TAI)")
     jd, fr = _normalize(whole, tai_fr)
     leap = _tai_minus_utc_from_tai(jd, fr)
     jd, fr = _normalize(jd, fr - leap / DAY_S)
@@ -219,13 +300,15 @@ def to_datetime64(times: Any, *, what: str = "time") -> np.ndarray:
         A naive datetime, an unparsable string, or something that is not a time.
     """
     if _is_skyfield_time(times):
-        return _skyfield_to_ns(times).view("datetime64[ns]")
+        return _skyfield_to_ns(times, what).view("datetime64[ns]")
     if isinstance(times, np.datetime64) or (
         isinstance(times, np.ndarray) and times.dtype.kind == "M"
     ):
         if np.isnat(times).any():
             raise TimeInputError(f"{what}: NaT (not a time) among the times")
-        return np.atleast_1d(np.asarray(times).astype("datetime64[ns]")).ravel()
+        values = np.atleast_1d(np.asarray(times)).ravel()
+        _check_range_64(values, what)
+        return values.astype("datetime64[ns]")
     if isinstance(times, (datetime, str)):
         return np.array([_datetime_to_ns(parse_utc(times, what=what), what)],
                         dtype=np.int64).view("datetime64[ns]")
@@ -241,11 +324,12 @@ def to_datetime64(times: Any, *, what: str = "time") -> np.ndarray:
             if isinstance(item, np.datetime64):
                 if np.isnat(item):
                     raise TimeInputError(f"{what}: NaT (not a time) at index {i}")
+                _check_range_64(np.atleast_1d(item), f"{what}[{i}]")
                 out[i] = item.astype("datetime64[ns]").view(np.int64)
             elif isinstance(item, (datetime, str)):
                 out[i] = _datetime_to_ns(parse_utc(item, what=f"{what}[{i}]"), what)
             elif _is_skyfield_time(item):
-                ns = _skyfield_to_ns(item)
+                ns = _skyfield_to_ns(item, f"{what}[{i}]")
                 if ns.size != 1:
                     raise TimeInputError(f"{what}[{i}]: a nested array of skyfield times")
                 out[i] = ns[0]
@@ -255,6 +339,15 @@ def to_datetime64(times: Any, *, what: str = "time") -> np.ndarray:
                 )
         return out.view("datetime64[ns]")
     raise TimeInputError(f"{what}: {type(times).__name__} {times!r} is not a time")
+
+
+def _check_range_64(values: np.ndarray, what: str) -> None:
+    """Refuse datetime64 values outside the range *before* a cast to nanoseconds, which
+    would wrap them silently. Compared in seconds, where any year of any unit fits."""
+    bad = np.flatnonzero((values < _FIRST_64) | (values >= _END_64))
+    if bad.size:
+        where = f" (index {bad[0]})" if values.size > 1 else ""
+        raise _out_of_range(f"{what}{where}", np.datetime_as_string(values[bad[0]]) + "Z")
 
 
 def _normalize(jd: np.ndarray, fr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -102,6 +102,7 @@ _KIND_BY_FILE = {
     "test_celestrak_server.py": "data-server faults",
     "test_cache.py": "cache faults",
     "test_cli_contract.py": "CLI user errors",
+    "test_edges.py": "edge inputs and outputs (times, pipes, gzip, paths, heights, consoles)",
 }
 
 

@@ -62,8 +62,29 @@ def reference_epochs(r_itrs_km: np.ndarray, pos: np.ndarray, enu: np.ndarray,
         yield n_vis, pdop * nan, hdop * nan, vdop * nan, gdop * nan, tdop * nan
 
 
-def reference_summary(r_itrs_km, lat_deg, lon_deg, mask_deg, threshold=6.0, groups=None):
-    """Over-all mean/min/max visible, mean/median/p95 PDOP and availability (float64)."""
+def cell_areas_sphere(lat_deg, lon_deg, region, step_deg):
+    """Independent area weights: each node's cell (one step, centred) clipped to the region,
+    on a sphere (sin(lat_hi) - sin(lat_lo)) * dlon; shape (n_lat, n_lon).
+
+    Written from the definition, not from orbitkit's ellipsoidal formula: on WGS84 the two
+    differ by < 0.5 % in relative weight, far less in any weighted mean.
+    """
+    south, north, west, east = region
+    lat = np.asarray(lat_deg, dtype=float)
+    lon = np.asarray(lon_deg, dtype=float)
+    lo = np.radians(np.maximum(lat - step_deg / 2, south))
+    hi = np.radians(np.minimum(lat + step_deg / 2, north))
+    w = np.radians(np.minimum(lon + step_deg / 2, east) - np.maximum(lon - step_deg / 2, west))
+    return np.outer(np.sin(hi) - np.sin(lo), w)
+
+
+def reference_summary(r_itrs_km, lat_deg, lon_deg, mask_deg, threshold=6.0, groups=None,
+                      weights=None):
+    """Over-all mean/min/max visible, mean/median/p95 PDOP and availability (float64).
+
+    ``weights`` (n_lat, n_lon): each point-epoch weighs its node's weight (weighted means;
+    quantiles by numpy's weighted inverted CDF); default every node 1 (plain statistics).
+    """
     pos, enu = grid_points(lat_deg, lon_deg)
     vis_all, pdop_all = [], []
     for n_vis, pdop, *_ in reference_epochs(r_itrs_km, pos, enu, mask_deg, groups):
@@ -72,10 +93,26 @@ def reference_summary(r_itrs_km, lat_deg, lon_deg, mask_deg, threshold=6.0, grou
     vis = np.array(vis_all)
     pdop = np.array(pdop_all)
     good = pdop[np.isfinite(pdop)]
+    if weights is None:
+        return {
+            "mean_visible": vis.mean(), "min_visible": int(vis.min()),
+            "max_visible": int(vis.max()),
+            "mean_pdop": good.mean(), "median_pdop": float(np.median(good)),
+            "p95_pdop": float(np.percentile(good, 95)),
+            "pdop_availability": float((np.isfinite(pdop) & (pdop <= threshold)).sum()
+                                       / pdop.size),
+            "visible": vis, "pdop": pdop,
+        }
+    w = np.broadcast_to(np.asarray(weights, dtype=float).ravel(), pdop.shape)
+    fin = np.isfinite(pdop)
+    avail = fin & (pdop <= threshold)
     return {
-        "mean_visible": vis.mean(), "min_visible": int(vis.min()), "max_visible": int(vis.max()),
-        "mean_pdop": good.mean(), "median_pdop": float(np.median(good)),
-        "p95_pdop": float(np.percentile(good, 95)),
-        "pdop_availability": float((np.isfinite(pdop) & (pdop <= threshold)).sum() / pdop.size),
+        "mean_visible": float((vis * w).sum() / w.sum()), "min_visible": int(vis.min()),
+        "max_visible": int(vis.max()),
+        "mean_pdop": float((pdop[fin] * w[fin]).sum() / w[fin].sum()),
+        "median_pdop": float(np.quantile(pdop[fin], 0.5, weights=w[fin],
+                                         method="inverted_cdf")),
+        "p95_pdop": float(np.quantile(pdop[fin], 0.95, weights=w[fin], method="inverted_cdf")),
+        "pdop_availability": float(w[avail].sum() / w.sum()),
         "visible": vis, "pdop": pdop,
     }

@@ -193,7 +193,13 @@ def test_done_when_2026_bds3_region_agrees_with_independent_implementation(
     r = _skyfield_positions(sets, times)
     lat = np.arange(-60, 61, 2.0)
     lon = np.arange(50, 171, 2.0)
-    want = reference_summary(r, lat, lon, 5.0, threshold=6.0)
+    # the CLI weights nodes by area (issue 14): the reference weighs each node by its cell's
+    # area computed independently (on a sphere), clipped to the region
+    from coverage_reference import cell_areas_sphere
+
+    w = cell_areas_sphere(lat, lon, (-60, 60, 50, 170), 2.0)
+    want = reference_summary(r, lat, lon, 5.0, threshold=6.0, weights=w)
+    assert got["weighting"] == "area"
     for key in ("mean_visible", "mean_pdop", "median_pdop", "p95_pdop"):
         assert got[key] == pytest.approx(want[key], rel=5e-3), key
     assert got["min_visible"] == want["min_visible"]

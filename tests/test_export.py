@@ -50,8 +50,13 @@ def track() -> GroundTrack:
 
 
 def _lines(geometry):
+    """The lines of a track, or the rings of a footprint polygon."""
     if geometry["type"] == "LineString":
         return [geometry["coordinates"]]
+    if geometry["type"] == "Polygon":
+        return geometry["coordinates"]
+    if geometry["type"] == "MultiPolygon":
+        return [ring for poly in geometry["coordinates"] for ring in poly]
     assert geometry["type"] == "MultiLineString"
     return geometry["coordinates"]
 
@@ -104,7 +109,8 @@ def test_kml_parses_as_xml_with_a_placemark_per_satellite(track):
     root = ET.fromstring(track_to_kml(track).encode("utf-8"))
     assert root.tag == "{http://www.opengis.net/kml/2.2}kml"
     placemarks = root.findall(".//k:Placemark", KML_NS)
-    assert [p.get("id") for p in placemarks] == ["norad-48274", "norad-44204", "norad-1"]
+    assert [p.get("id") for p in placemarks] == ["norad-48274", "norad-44204", "norad-1",
+                                                 "footprint-48274", "footprint-44204"]
     coords = placemarks[0].findall(".//k:LineString/k:coordinates", KML_NS)
     assert len(coords) >= 2
     for c in coords:
@@ -126,7 +132,8 @@ def test_czml_starts_with_document_and_positions_match_the_track(track):
     packets = json.loads(json.dumps(track_to_czml(track), allow_nan=False))
     assert packets[0]["id"] == "document" and packets[0]["version"] == "1.0"
     assert packets[0]["clock"]["interval"] == "2026-05-01T00:00:00Z/2026-05-01T03:00:00Z"
-    assert [p["id"] for p in packets[1:]] == ["norad-48274", "norad-44204", "norad-1"]
+    assert [p["id"] for p in packets[1:]] == ["norad-48274", "norad-44204", "norad-1",
+                                              "footprint-norad-48274", "footprint-norad-44204"]
     for i, packet in enumerate(packets[1:3]):
         pos = packet["position"]
         assert pos["referenceFrame"] == "FIXED" and pos["epoch"] == "2026-05-01T00:00:00Z"
@@ -149,8 +156,10 @@ def test_czml_skips_failed_samples():
 
 def test_csv_rows_and_header(track):
     rows = list(csv.DictReader(io.StringIO(track_to_csv(track))))
-    assert list(rows[0]) == ["time_utc", "norad_id", "name", "lat_deg", "lon_deg", "alt_km"]
-    assert len(rows) == int(track.ok.sum())
+    assert list(rows[0]) == ["time_utc", "norad_id", "name", "lat_deg", "lon_deg", "alt_km",
+                             "kind"]
+    assert sum(r["kind"] == "track" for r in rows) == int(track.ok.sum())
+    assert sum(r["kind"] == "footprint" for r in rows) == 2 * 181
     assert rows[0]["time_utc"] == "2026-05-01T00:00:00Z" and rows[0]["norad_id"] == "48274"
     assert float(rows[1]["lat_deg"]) == pytest.approx(track.lat_deg[0, 1], abs=1e-5)
 

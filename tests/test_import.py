@@ -6,7 +6,8 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("matplotlib", "cartopy", "astropy", "scipy", "jplephem", "skyfield")
+HEAVY = ("matplotlib", "cartopy", "astropy", "scipy", "jplephem", "skyfield", "starlette",
+         "uvicorn", "anyio")
 
 
 def _probe(code: str) -> dict:

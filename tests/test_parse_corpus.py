@@ -125,7 +125,9 @@ CASES = [
     Case("whitespace-only-file", " \n\r\n\t\n", "is empty", None),
     Case("binary-junk-with-nul", bytes(range(256)) * 4, "binary data", None),
     Case("binary-junk-undecodable", b"\xff\xfe\xfa\xc3" * 300, "not text", None),
-    Case("gzip-file", gzip.compress(with_good().encode()), "gzip", None),
+    # gzip is read (issue 14: CelesTrak and Space-Track users keep .gz files)
+    Case("gzip-file", gzip.compress(with_good().encode()), "", 1),
+    Case("gzip-file-cut-off", gzip.compress(with_good().encode())[:40], "damaged gzip", None),
     Case("html-error-page", "<!DOCTYPE html>\n<html><head><title>503 Service Unavailable"
          "</title></head><body>Try later</body></html>", "looks like an HTML page", None),
     Case("html-without-doctype", "\n  <html>\n<body>Not found</body></html>", "HTML page",

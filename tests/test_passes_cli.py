@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 
 from orbitkit.cli import main
-from orbitkit.cli.passes_cmd import PASS_COLUMNS
+from orbitkit.export import PASS_CSV_COLUMNS as CSV_COLUMNS
 from orbitkit.passes import Pass
 from orbitkit.sites import parse_site
 from tests.passes_helpers import sets_from_file
 from tests.test_passes_skyfield import compare, skyfield_passes
 
+PASS_COLUMNS = CSV_COLUMNS[:-2]  # the pass keys; then kind and min_elevation_deg
 BEIJING = "39.9042,116.4074,50"
 START = "2026-05-01T00:00:00Z"
 DONE_WHEN_IDS = [48274, 49008, 43655]
@@ -74,7 +75,7 @@ def test_done_when_process_matches_skyfield(active_2026):
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     records = json.loads(proc.stdout)
-    assert all(set(r) == set(PASS_COLUMNS) for r in records)
+    assert all(set(r) == {"kind", *PASS_COLUMNS} and r["kind"] == "pass" for r in records)
     ours = [_pass_from_json(r) for r in records]
     sets = sets_from_file(active_2026, DONE_WHEN_IDS)
     site = parse_site(BEIJING)
@@ -104,7 +105,7 @@ def test_json_csv_and_table_agree(capsys, small_file):
     status, out, _ = run_cli(capsys, *common, "--format", "csv")
     assert status == 0
     rows = list(csv.reader(io.StringIO(out)))
-    assert tuple(rows[0]) == PASS_COLUMNS
+    assert tuple(rows[0]) == CSV_COLUMNS
     assert len(rows) - 1 == len(records)
     assert rows[1][3] == records[0]["rise_utc"]
     status, out, _ = run_cli(capsys, *common)
@@ -139,12 +140,13 @@ def test_geostationary_object_gives_intervals(capsys, small_file):
     geo = [r for r in records if r["norad_id"] == 43683]
     assert len(geo) == 1 and geo[0]["kind"] == "visibility"
     assert geo[0]["starts_before_window"] and geo[0]["ends_after_window"]
-    assert all("kind" not in r for r in records if r["norad_id"] == 48274)
+    assert all(r["kind"] == "pass" for r in records if r["norad_id"] == 48274)
     status, out, err = run_cli(capsys, "passes", "43683", "--station", "beijing", "--start",
                                START, "--days", "1", "--elements", str(small_file),
                                "--format", "csv")
-    assert status == 0 and out.strip() == ",".join(PASS_COLUMNS)
-    assert "visibility interval" in err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert status == 0 and len(rows) == 1 and rows[0]["kind"] == "visibility"
+    assert rows[0]["rise_utc"] == geo[0]["start_utc"] and rows[0]["max_utc"] == ""
 
 
 def test_flat_horizon_file_equals_scalar_mask(capsys, small_file, tmp_path):
@@ -239,8 +241,8 @@ def test_fast_csv_is_what_csv_writer_writes(capsys):
     ours = capsys.readouterr().out
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(PASS_COLUMNS)
-    writer.writerows([values, values])
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows([[*values, "pass", ""], [*values, "pass", ""]])
     assert ours == buf.getvalue()
 
 
@@ -391,7 +393,8 @@ def test_table_header_and_notes_say_what_they_mean(capsys, small_file):
     # 2026-02-25 02:43:00 + 86 s lies inside a CSS pass over Hong Kong (rise 02:38:53)
     status, out, err = run_cli(capsys, *base, "--start", "2026-02-25T02:43:00Z", "--days",
                                "0.001", "--format", "csv")
-    assert status == 0 and len(out.splitlines()) == 1
+    assert status == 0 and len(out.splitlines()) == 2 and out.rstrip().endswith(
+        ",visibility,16.35")
     assert "above the mask for the whole window" in err
     status, out, err = run_cli(capsys, *base, "--start", "2026-02-25T00:00:00Z", "--days",
                                "0.01", "--format", "json")

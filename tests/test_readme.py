@@ -23,7 +23,7 @@ def test_shell_examples_use_registered_verbs():
 
     verbs = set(build_parser()._subparsers._group_actions[0].choices)  # noqa: SLF001
     shell = "\n".join(re.findall(r"```sh\n(.*?)```", README, flags=re.S))
-    used = set(re.findall(r"(?:^|&& )orbitkit ([a-z]+)", shell, flags=re.M))
+    used = set(re.findall(r"(?:^|&& )orbitkit ([a-z-]+)", shell, flags=re.M))
     assert used and used <= verbs, used - verbs
 
 

@@ -35,6 +35,10 @@ def test_installed_wheel_carries_the_catalogue(tmp_path):
     assert not missing, f"packages missing from the wheel (add them to pyproject.toml): {missing}"
     assert (target / "orbitkit" / "_catalog" / "beidou-3.toml").is_file()
     assert (target / "orbitkit" / "_catalog" / "sites.toml").is_file()
+    # orbitkit serve's page files and the land it draws its maps from
+    for name in ("index.html", "app.js", "style.css"):
+        assert (target / "orbitkit" / "web" / "static" / name).is_file(), name
+    assert (target / "orbitkit" / "data" / "naturalearth" / "ne_110m_land.geojson").is_file()
     assert (target / "orbitkit" / "conjunctions" / "screen.py").is_file()
 
     probe = (
@@ -52,3 +56,18 @@ def test_installed_wheel_carries_the_catalogue(tmp_path):
     assert found["dir"].startswith(str(target))
     assert found["systems"] > 20
     assert found["bds3"] == 35
+
+    # orbitkit serve from the installed wheel: its page and page files, offline
+    probe = (
+        "import json, warnings; warnings.simplefilter('ignore'); "
+        "from starlette.testclient import TestClient; "
+        "import orbitkit.web.app as w; "
+        "c = TestClient(w.create_app(offline=True)); "
+        "print(json.dumps({'app': w.__file__, 'page': c.get('/').status_code, "
+        "'js': c.get('/static/app.js').status_code, 'land': c.get('/api/land').status_code}))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, check=True,
+                         capture_output=True, text=True, timeout=120).stdout
+    served = json.loads(out)
+    assert served["app"].startswith(str(target))
+    assert served["page"] == served["js"] == served["land"] == 200

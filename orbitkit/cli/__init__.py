@@ -30,6 +30,8 @@ VERBS = (
     "coverage_cmd",
     "groundtrack_cmd",
     "mission_cmd",
+    "compare_orbits_cmd",
+    "serve_cmd",
     "conjunctions_cmd",
     "pc_cmd",
 )
@@ -90,6 +92,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
+    from orbitkit.cli.console import final_note, prepare_streams
+
+    prepare_streams()  # a cp1252/ascii console: transliterate instead of crashing
+    try:
+        return _run(argv, debug)
+    finally:
+        final_note()
+
+
+def _run(argv: list[str], debug: bool) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(_glue_negative_values(argv))

@@ -9,12 +9,10 @@ and CSV on stdout stay clean.
 from __future__ import annotations
 
 import argparse
-import os
 from datetime import datetime
+from typing import Any
 
 from orbitkit.cli.common import info, warn
-from orbitkit.elements.model import ElementSet
-from orbitkit.elements.select import staleness_warning
 from orbitkit.elements.sources import ElementResolution, load_element_sets
 
 __all__ = ["elements_for_cli"]
@@ -42,8 +40,9 @@ def elements_for_cli(args: argparse.Namespace, target: str, at: datetime | None,
         Keep one set per distinct orbit (docked spacecraft share one), with a note on
         stderr naming what was merged: for verbs that count or list objects in the sky.
     until
-        End of the verb's time span: sets chosen (and checked for age) at ``at`` that are
-        beyond the staleness limits by then get a warning too.
+        End of the verb's time span: several sets of one object switch along it (each
+        switch is named, with its position jump), and the sets in use are checked for age
+        at its end and at the switches too.
 
     Raises
     ------
@@ -54,6 +53,7 @@ def elements_for_cli(args: argparse.Namespace, target: str, at: datetime | None,
         target,
         files=list(getattr(args, "elements", None) or []),
         at=at,
+        until=until if at is not None else None,
         offline=True if getattr(args, "offline", False) else None,
         allow_nominal=allow_nominal,
         max_age_h=_max_age_h(),
@@ -64,29 +64,28 @@ def elements_for_cli(args: argparse.Namespace, target: str, at: datetime | None,
         resolution, notes = resolution.one_per_orbit()
         for note in notes:
             info(note)
-    if until is not None and at is not None:
-        _warn_stale_at_end(resolution.sets, at, until)
+    _report_switches(resolution.switches)
     return resolution
 
 
-def _warn_stale_at_end(sets: list[ElementSet], start: datetime, stop: datetime) -> None:
-    """The sets are chosen, and checked for age, at the start; a long span can end far
-    beyond their epoch all the same (a year of CSS passes from one TLE)."""
-    late = [es for es in sets
-            if staleness_warning(es, start) is None and staleness_warning(es, stop)]
-    for es in late[:3]:
-        warn(f"at the end of the span ({stop:%Y-%m-%d %H:%M}Z): {staleness_warning(es, stop)}")
-    if len(late) > 3:
-        warn(f"{len(late) - 3} more element sets are beyond the staleness limits by the end "
-             "of the span (ORBITKIT_STALE_LEO_DAYS / ORBITKIT_STALE_DAYS); shorten the span "
-             "or use newer elements")
+#: Switches named one by one on stderr; beyond that, one summary line (JSON lists them all).
+_MAX_SWITCH_LINES = 5
+
+
+def _report_switches(switches: list[Any]) -> None:
+    """One line per switch of element set with its jump; a constellation's many switches
+    (two snapshots of 35 satellites) end in one summary line instead of burying the rest."""
+    shown = switches if len(switches) <= _MAX_SWITCH_LINES else switches[:3]
+    for switch in shown:
+        info(switch.message())
+    if len(shown) < len(switches):
+        rest = switches[len(shown):]
+        info(f"... and {len(rest)} more switches of element set (jumps "
+             f"{min(s.jump_km for s in rest):,.1f}-{max(s.jump_km for s in rest):,.1f} km); "
+             "--format json lists every one")
 
 
 def _max_age_h() -> float:
-    """Cache age (h) beyond which a verb refreshes from CelesTrak: ``ORBITKIT_CACHE_MAX_AGE_H``
-    or 24 h (CelesTrak updates GP data a few times a day; more often is pointless)."""
-    try:
-        value = float(os.environ.get("ORBITKIT_CACHE_MAX_AGE_H", "24"))
-    except ValueError:
-        return 24.0
-    return value if value > 0 else 24.0
+    from orbitkit.elements.cache import cache_max_age_h
+
+    return cache_max_age_h()

@@ -17,33 +17,28 @@ from __future__ import annotations
 
 import argparse
 import math
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from orbitkit.cli._executor import add_scheduler_option, executor_from_args
 from orbitkit.cli.common import (
     add_elements_options,
     add_format_option,
+    check_writable,
     emit_csv,
     emit_json,
     info,
     picture_path,
     positive_float,
+    span_arg,
     time_arg,
     warn,
+    writing,
 )
 from orbitkit.errors import UserError
 
 METRIC_CHOICES = ("visible", "pdop", "hdop", "vdop", "gdop", "availability")
-# constellation words a TARGET may be made of (multi-constellation mode)
-_CONSTELLATION_WORDS = {
-    "gnss": ("BeiDou", "GPS", "Galileo", "GLONASS"),
-    "beidou": ("BeiDou",),
-    "bds": ("BeiDou",),
-    "gps": ("GPS",),
-    "galileo": ("Galileo",),
-    "glonass": ("GLONASS",),
-}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,7 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "over time: a map (--out), a JSON summary or a CSV grid. TARGET is a system "
         "(beidou-3), any catalogue target, or constellation words for multi-GNSS from "
         "--elements files: gnss (BeiDou+GPS+Galileo+GLONASS, one receiver clock each), or a "
-        "comma list of beidou, gps, galileo, glonass.",
+        "comma list of beidou, gps, galileo, glonass, also after a catalogue target "
+        "(beidou-3,gps: BeiDou-3 with GPS).",
     )
     parser.add_argument("target", metavar="TARGET",
                         help="beidou-3, a catalogue target, or gnss / gps,galileo,... "
@@ -68,7 +64,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="grid spacing in degrees (default 2)")
     parser.add_argument("--start", type=time_arg("--start"), default=None, metavar="T",
                         help="first epoch, ISO 8601 UTC (default now)")
-    parser.add_argument("--hours", type=positive_float("--hours"), default=24.0, metavar="H",
+    parser.add_argument("--hours", type=span_arg("--hours", 3600.0, "hours"),
+                        default=24.0, metavar="H",
                         help="length of the span in hours (default 24)")
     parser.add_argument("--step-min", dest="step_min", type=positive_float("--step-min"),
                         default=10.0, metavar="M", help="time step in minutes (default 10)")
@@ -85,10 +82,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--site", metavar="S", default=None,
                         help="also a time series of visible count and DOP at this site "
                         "(site key or LAT,LON[,ALT_M]); in the JSON, and plotted beside --out")
+    parser.add_argument("--weighting", choices=("area", "points"), default="area",
+                        help="region statistics weigh each grid node by the area of its cell "
+                        "(default: statistics over the Earth's surface) or every node the "
+                        "same (points: the old per-node statistics)")
+    add_scheduler_option(parser)
     add_elements_options(parser)
     add_format_option(parser, ("text", "json", "csv"), "text")
     parser.add_argument("--out", metavar="FILE", default=None,
-                        help="write the map (PNG, SVG, PDF by extension)")
+                        help="write the map (PNG, SVG, PDF by extension), or the grid as "
+                        "CF NetCDF (.nc; needs the netcdf extra)")
     parser.set_defaults(func=run)
 
 
@@ -96,85 +99,43 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _constellations_of(target: str) -> tuple[str, ...] | None:
-    words = [w.strip().lower() for w in target.split(",") if w.strip()]
-    if not words or not all(w in _CONSTELLATION_WORDS for w in words):
-        return None
-    out: list[str] = []
-    for w in words:
-        for c in _CONSTELLATION_WORDS[w]:
-            if c not in out:
-                out.append(c)
-    return tuple(out)
+    from orbitkit.coverage_targets import constellations_of
+
+    return constellations_of(target)
 
 
-def _multi_gnss_sets(args: argparse.Namespace, wanted: tuple[str, ...], at: datetime):
-    """Element sets of the wanted constellations from --elements files, and group indices."""
-    from orbitkit.coverage import classify_constellation
-    from orbitkit.elements.sources import read_element_files
+def _multi_gnss_sets(args: argparse.Namespace, wanted: tuple[str, ...], at: datetime,
+                     until: datetime | None = None):
+    """Element sets of the wanted constellations from --elements files, and group indices;
+    several sets of one satellite switch along ``[at, until]`` (named on stderr)."""
+    from orbitkit.coverage_targets import multi_gnss_sets
 
-    files = list(args.elements or [])
-    if not files:
-        raise UserError(
-            f"TARGET {args.target!r} takes its satellites from element files: give --elements "
-            "FILE (e.g. a CelesTrak 'gnss' group file)"
-        )
-    store, errors = read_element_files(files)
-    if errors:
-        warn(f"{len(errors)} bad record(s) in the element files were skipped "
-             f"(first: {errors[0]})")
-    sets, groups = [], []
-    for norad in store.norad_ids():
-        es = store.nearest(norad, at)
-        if es is None:
-            continue
-        constellation = classify_constellation(es.name)
-        if constellation in wanted:
-            sets.append(es)
-            groups.append(wanted.index(constellation))
-    present = sorted(set(groups))
-    if not sets:
-        raise UserError(f"no {', '.join(wanted)} satellites in {', '.join(files)} (names are "
-                        "read the CelesTrak way: GPS ..., GSAT0nnn, COSMOS ..., BEIDOU ...)")
-    # renumber so the groups are 0..C-1 over the constellations actually present
-    names = [wanted[g] for g in present]
-    groups = [present.index(g) for g in groups]
+    sets, groups, names, warnings = multi_gnss_sets(args.elements or [], wanted, at,
+                                                    target=args.target, until=until)
+    for message in warnings:
+        warn(message)
     return sets, groups, names
 
 
 def _elements_summary(sets: list[Any]) -> dict[str, Any]:
-    from collections import Counter
+    from orbitkit.coverage_targets import elements_summary
 
-    out: dict[str, Any] = dict(Counter(es.source for es in sets))
-    epochs = [es.epoch for es in sets]
-    out["epoch_min_utc"] = min(epochs).strftime("%Y-%m-%dT%H:%M:%SZ") if epochs else None
-    out["epoch_max_utc"] = max(epochs).strftime("%Y-%m-%dT%H:%M:%SZ") if epochs else None
-    out["illustrative"] = any(es.source == "nominal" for es in sets)
-    return out
+    return elements_summary(sets)
 
 
 # ----------------------------------------------------------------------------- run
 
 
-# Most epochs in one run: 200,000 is 3.8 years every 10 min (or 139 days every minute).
-# Checked before the list of times is built: --hours 1e6 used to spend minutes and gigabytes
-# building 60 million datetimes before any other limit could say no.
-_MAX_EPOCHS = 200_000
-
-
 def _times(start: datetime, hours: float, step_min: float) -> list[datetime]:
-    # the span is half-open, [start, start + hours): 24 h every 10 min is 144 epochs, so a
-    # day's statistics do not count the repeated instant twice
-    n_float = math.floor(hours * 60.0 / step_min + 1e-9)
-    if n_float < 1:
-        raise UserError(f"--hours {hours:g} is shorter than one --step-min {step_min:g} step")
-    if n_float > _MAX_EPOCHS:
-        raise UserError(
-            f"--hours {hours:g} every --step-min {step_min:g} is {n_float:,.0f} epochs (limit "
-            f"{_MAX_EPOCHS:,}); use fewer --hours or a longer --step-min"
-        )
-    n = int(n_float)
-    step = timedelta(minutes=step_min)
-    return [start + i * step for i in range(n)]
+    # one code path with the web planning endpoint: orbitkit.coverage_targets
+    from orbitkit.coverage_targets import epoch_times
+
+    return epoch_times(start, hours, step_min)
+
+
+def _site_figure_path(out: Path) -> Path:
+    """``map.png`` -> ``map-site.png``: the --site figure written beside the map."""
+    return out.with_name(f"{out.stem}-site{out.suffix or '.png'}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -188,8 +149,25 @@ def run(args: argparse.Namespace) -> int:
     if not math.isfinite(args.mask_deg) or not (-10.0 <= args.mask_deg < 90.0):
         raise UserError(f"--mask-deg {args.mask_deg:g}: must be at least -10 and below 90 "
                         "degrees")
-    # the map's path is checked before the work, not after it
-    picture_path(args.out, "--out", "the coverage map")
+    # the site, the output's path (and the site figure's beside it) are checked before the work
+    from orbitkit.export_netcdf import NETCDF_SUFFIXES
+    from orbitkit.sites import parse_site
+
+    site = parse_site(args.site) if args.site else None
+    netcdf_out = bool(args.out) and Path(args.out).suffix.lower() in NETCDF_SUFFIXES
+    site_path = None
+    if netcdf_out:
+        check_writable(args.out, "--out")
+        try:
+            import scipy  # noqa: F401
+            import xarray  # noqa: F401
+        except ImportError:
+            raise UserError(f"--out {args.out}: NetCDF needs xarray and scipy; "
+                            "pip install \"orbitkit[netcdf]\"") from None
+    else:
+        out_path = picture_path(args.out, "--out", "the coverage map")
+        if out_path is not None and args.site:
+            site_path = check_writable(_site_figure_path(out_path), "--out (with --site)")
     start = args.start or now_utc().replace(microsecond=0)
     times = _times(start, args.hours, args.step_min)
     grid = cov.make_grid(args.region, args.resolution_deg)
@@ -206,18 +184,27 @@ def run(args: argparse.Namespace) -> int:
     wanted = _constellations_of(args.target)
     members = None
     if wanted:
-        sets, groups, group_names = _multi_gnss_sets(args, wanted, start)
+        sets, groups, group_names = _multi_gnss_sets(args, wanted, start, times[-1])
         elements = _elements_summary(sets)
         label = "+".join(group_names)
     else:
         from orbitkit.cli._elements import elements_for_cli
+        from orbitkit.coverage_targets import split_coverage_target, with_constellations
 
-        resolution = elements_for_cli(args, args.target, start, one_per_orbit=True,
-                                      until=times[-1])
+        catalogue_part, extra = split_coverage_target(args.target)
+        resolution = elements_for_cli(args, catalogue_part or args.target, start,
+                                      one_per_orbit=True, until=times[-1])
         sets, members = list(resolution.sets), list(resolution.members)
         groups, group_names = None, []
         elements = resolution.sources_summary()
         label = args.target
+        if extra:  # beidou-3,gps,...: the catalogue's sets plus constellations from files
+            sets, groups, group_names, notes = with_constellations(
+                sets, catalogue_part, args.elements or [], extra, start, until=times[-1])
+            for message in notes:
+                warn(message)
+            members, label = None, "+".join(group_names)
+            elements = _elements_summary(sets)
     if not sets:
         raise UserError(f"no element sets for {args.target!r}")
 
@@ -229,49 +216,54 @@ def run(args: argparse.Namespace) -> int:
     ok = eph.ok
     group_arr = None if groups is None else np.asarray(groups)
 
-    csv_out = args.format == "csv"
+    csv_out = args.format == "csv" or netcdf_out
     # PDOP always; the other DOPs cost about a third more kernel work, so they are computed
     # for the CSV grid and when the map shows them
     dops = cov.DOP_KINDS if csv_out else ("pdop", args.metric) if args.metric in \
         cov.DOP_KINDS else ("pdop",)
-    with Progress("coverage") as bar:
+    extra: dict[str, Any] = {}
+    with executor_from_args(args) as executor, Progress("coverage") as bar:
         result = cov.compute_coverage(
             r_itrs, times, grid, mask_deg=args.mask_deg, pdop_threshold=args.pdop_threshold,
             ok=ok, groups=group_arr, group_names=group_names, point_quantiles=csv_out,
-            progress=bar, label=label, dops=dops)
+            progress=bar, label=label, dops=dops, weighting=args.weighting,
+            executor=executor)
+        if args.by_class:
+            extra["by_class"] = _by_class(args, cov, r_itrs, ok, times, grid, members, result,
+                                          executor)
     result.elements = elements
 
-    extra: dict[str, Any] = {}
-    if args.by_class:
-        extra["by_class"] = _by_class(args, cov, r_itrs, ok, times, grid, members, result)
     site_series = None
-    if args.site:
-        from orbitkit.sites import parse_site
-
-        site = parse_site(args.site)
+    if site is not None:
         site_series = cov.site_series(
             r_itrs, times, site.lat_deg, site.lon_deg, site.alt_km, mask_deg=args.mask_deg,
             ok=ok, groups=group_arr, name=site.name, label=label)
         extra["site"] = site_series.to_dict()
 
-    if args.out:
+    if netcdf_out:
+        from orbitkit.export_netcdf import write_coverage_netcdf
+
+        with writing(args.out, "--out"):
+            write_coverage_netcdf(result, args.out, site=site_series)
+        info(f"grid written to {args.out} (CF-1.8 netCDF-3)")
+    elif args.out:
         from orbitkit.plots.coverage_map import plot_coverage_map
 
-        plot_coverage_map(result, args.metric, args.out)
+        with writing(args.out, "--out"):
+            plot_coverage_map(result, args.metric, args.out)
         info(f"map written to {args.out}")
-        if site_series is not None:
+        if site_series is not None and site_path is not None:
             from orbitkit.plots.site_series import plot_site_series
 
-            out = Path(args.out)
-            site_path = out.with_name(f"{out.stem}-site{out.suffix or '.png'}")
-            plot_site_series(site_series, site_path)
+            with writing(site_path, "--out (with --site)"):
+                plot_site_series(site_series, site_path)
             info(f"site time series written to {site_path}")
 
     if args.format == "json":
         data = result.to_dict()
         data.update(extra)
         emit_json(data)
-    elif csv_out:
+    elif args.format == "csv":
         header, rows = result.csv_rows()
         emit_csv(header, rows)
         left_out = [name for name, key in (("--site", "site"), ("--by-class", "by_class"))
@@ -284,7 +276,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _by_class(args, cov, r_itrs, ok, times, grid, members, full) -> dict[str, Any]:
+def _by_class(args, cov, r_itrs, ok, times, grid, members, full, executor=None
+              ) -> dict[str, Any]:
     """MEO alone against the whole constellation (MEO + IGSO + GEO)."""
     import numpy as np
 
@@ -298,6 +291,7 @@ def _by_class(args, cov, r_itrs, ok, times, grid, members, full) -> dict[str, An
     meo_only = cov.compute_coverage(
         r_itrs[meo], times, grid, mask_deg=args.mask_deg, pdop_threshold=args.pdop_threshold,
         ok=ok[meo], point_quantiles=False, label=f"{args.target} MEO only",
+        weighting=args.weighting, executor=executor,
         dops=[k.replace("mean_", "") for k in full.summary if k.startswith("mean_")
               and k != "mean_visible"])
     counts = {c: classes.count(c) for c in sorted(set(classes))}
@@ -336,12 +330,15 @@ def _print_text(result, extra: dict[str, Any]) -> None:
         return "n/a" if v is None else format(v, spec)
 
     sources = ", ".join(f"{k} {v}" for k, v in el.items()
-                        if k in ("file", "cache", "celestrak", "nominal") and v)
+                        if k in ("file", "cache", "celestrak", "nominal", "broadcast",
+                                 "precise", "oem") and v)
     lines = [
         f"{result.label}: {result.n_satellites} "
         f"{'satellite' if result.n_satellites == 1 else 'satellites'} over "
         f"{result.grid.region.label()} "
-        f"({s['points']} points x {s['epochs']} epochs, mask {result.mask_deg:g} deg)",
+        f"({s['points']} points x {s['epochs']} epochs, mask {result.mask_deg:g} deg; "
+        + ("nodes weighted by cell area)" if s.get("weighting") == "area"
+           else "every node weighted the same)"),
         f"  visible  mean {s['mean_visible']:.2f}  min {s['min_visible']}  "
         f"max {s['max_visible']}",
         f"  PDOP     mean {fmt(s['mean_pdop'])}  median {fmt(s['median_pdop'])}  "

@@ -39,7 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="choose the set nearest this UTC time (default now)")
     parser.add_argument("--no-nominal", action="store_true",
                         help="never fall back to nominal design orbits")
-    add_format_option(parser, ("table", "json", "tle", "omm-json"), "table")
+    add_format_option(parser, ("table", "json", "tle", "omm-json", "omm-kvn", "omm-xml",
+                               "omm-csv"), "table")
     parser.set_defaults(func=run_elements)
 
     fetch = sub.add_parser(
@@ -78,12 +79,17 @@ def run_elements(args: argparse.Namespace) -> int:
     resolution = elements_for_cli(args, args.target, at, allow_nominal=not args.no_nominal)
     rows = [_row(es, m.name, at) for es, m in zip(resolution.sets, resolution.members,
                                                   strict=True)]
-    from orbitkit.elements.export import tle_lines, to_omm
+    from orbitkit.elements.export import export_elements, nominal_comment, tle_lines, to_omm
 
     if args.format == "json":
         emit_json(rows)
     elif args.format == "omm-json":
-        emit_json([to_omm(es) for es in resolution.sets])
+        # a nominal set's record carries a COMMENT saying it is a design orbit
+        emit_json([{**to_omm(es), **({"COMMENT": nominal_comment(es)} if es.is_nominal
+                                     else {})} for es in resolution.sets])
+    elif args.format in ("omm-kvn", "omm-xml", "omm-csv"):
+        # CCSDS 502.0-B-3 OMM; nominal sets say so in a COMMENT (column, for CSV)
+        sys.stdout.write(export_elements(resolution.sets, args.format))
     elif args.format == "tle":
         if resolution.any_nominal:
             warn("TLE lines of nominal sets describe design orbits, not tracked objects")

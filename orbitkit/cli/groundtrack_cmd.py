@@ -13,7 +13,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from orbitkit.cli.common import add_elements_options, info, positive_float, time_arg, warn
+from orbitkit.cli.common import (
+    add_elements_options,
+    check_writable,
+    info,
+    positive_float,
+    span_arg,
+    time_arg,
+    warn,
+    writing,
+)
 from orbitkit.errors import UserError
 
 #: Picture formats (matplotlib) and data formats (orbitkit.export) ``--out`` accepts.
@@ -41,7 +50,7 @@ def register(subparsers: Any) -> None:
                         help="system key, name, NORAD number or COSPAR id (e.g. 48274, tiangong)")
     parser.add_argument("--start", type=time_arg("--start"), default=None,
                         help="start time, ISO 8601 UTC (default now)")
-    parser.add_argument("--hours", type=positive_float("--hours"), default=3.0,
+    parser.add_argument("--hours", type=span_arg("--hours", 3600.0, "hours"), default=3.0,
                         help="span in hours (default 3, about two LEO orbits)")
     parser.add_argument("--step-s", dest="step_s", type=positive_float("--step-s"),
                         default=30.0, help="sampling step in seconds (default 30)")
@@ -112,8 +121,7 @@ def run(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     kind = _output_kind(out)
-    if not out.parent.is_dir():
-        raise UserError(f"--out {out}: folder {out.parent} does not exist")
+    check_writable(out, "--out")
     center = _center(args.center)
     stations = [parse_site(s) for s in args.station]
     if args.footprint_mask_deg is not None and not 0 <= args.footprint_mask_deg < 90:
@@ -144,14 +152,16 @@ def run(args: argparse.Namespace) -> int:
              "elements); the tracks have gaps there")
 
     if kind == "image":
-        _draw(track, out, args, stations, center, resolution.any_nominal)
+        with writing(out, "--out"):
+            _draw(track, out, args, stations, center, resolution.any_nominal)
     else:
         from orbitkit.export import write_track
 
         if stations or args.terminator:
             warn("--station and --terminator only affect pictures; ignored for "
                  f"{out.suffix} output")
-        write_track(track, out)
+        with writing(out, "--out"):
+            write_track(track, out)
     info(f"wrote {out} ({track.n_satellites} satellite(s), {track.times.size} samples from "
          f"{format_utc(start)}, step {args.step_s:g} s)")
     return 0

@@ -12,7 +12,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from orbitkit.cli.common import add_format_option, emit_json, emit_table, info, picture_path
+from orbitkit.cli.common import (
+    add_format_option,
+    emit_json,
+    emit_table,
+    info,
+    picture_path,
+    writing,
+)
 from orbitkit.errors import CatalogError, TargetError, UserError
 from orbitkit.timeutil import format_utc, parse_utc
 
@@ -172,17 +179,19 @@ def run(args: argparse.Namespace) -> int:
     if out is not None:
         from orbitkit.plots.transfer import plot_transfer
 
-        plot_transfer(
-            result,
-            out,
-            title=f"Tianwen-1: {format_utc(result.launch_utc)} → {format_utc(result.arrival_utc)}"
-            f" (one-leg Lambert on DE421)",
-        )
+        with writing(out, "--out"):
+            plot_transfer(
+                result,
+                out,
+                title=f"Tianwen-1: {format_utc(result.launch_utc)} → "
+                f"{format_utc(result.arrival_utc)} (one-leg Lambert on DE421)",
+            )
         info(f"wrote {out}")
     if porkchop_out is not None:
         from orbitkit.plots.porkchop import plot_porkchop
 
-        plot_porkchop(grid, porkchop_out)
+        with writing(porkchop_out, "--porkchop"):
+            plot_porkchop(grid, porkchop_out)
         info(f"wrote {porkchop_out}")
     if mars_out is not None:
         from orbitkit.deepspace.mars import ground_track
@@ -193,7 +202,8 @@ def run(args: argparse.Namespace) -> int:
         # Node over the landing site's longitude: an illustrative choice (the real node
         # longitude on a given day is not published), so the track passes near Zhurong.
         track = ground_track(science, node_longitude_deg=site["lon_deg"] if site else 0.0)
-        plot_mars_orbits(orbits, mars_out, ground_track=track, site=site)
+        with writing(mars_out, "--mars-orbits"):
+            plot_mars_orbits(orbits, mars_out, ground_track=track, site=site)
         info(f"wrote {mars_out}")
     return 0
 

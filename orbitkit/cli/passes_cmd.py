@@ -7,8 +7,10 @@ from :mod:`orbitkit.plots.timeline`.
 
 Output: a table (default), CSV or JSON of passes on stdout, or an iCalendar file
 (``--format ics``). Objects that never set (GEO, IGSO) get visibility intervals instead
-of passes: listed after the passes in the table and in JSON (objects with
-``"kind": "visibility"``), left out of CSV and ics with a note on stderr.
+of passes: listed after the passes in every format. In JSON every record has a ``kind``
+(``"pass"`` or ``"visibility"``); in CSV an interval is a row with ``kind`` visibility
+(rise/set columns hold its start/end, ``max_elevation_deg`` and ``min_elevation_deg`` its
+elevation range, culmination columns empty); in ics it is an event.
 """
 
 from __future__ import annotations
@@ -20,23 +22,19 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from orbitkit.cli._executor import add_scheduler_option, executor_from_args
 from orbitkit.cli.common import (
     add_elements_options,
     add_format_option,
     emit_table,
     info,
     picture_path,
-    positive_float,
+    span_arg,
     time_arg,
     warn,
+    writing,
 )
 from orbitkit.errors import UserError
-
-#: CSV columns: the keys of :meth:`orbitkit.passes.Pass.to_dict`, in order (a literal, so
-#: that building the parser does not import the pass search; a test keeps them equal).
-PASS_COLUMNS = ("norad_id", "name", "station", "rise_utc", "rise_az_deg", "max_utc",
-                "max_elevation_deg", "max_az_deg", "set_utc", "set_az_deg", "duration_s",
-                "visible", "starts_before_window", "ends_after_window")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -56,7 +54,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="site key (see 'orbitkit sites') or LAT,LON[,ALT_M]; repeatable")
     parser.add_argument("--start", type=time_arg("--start"), default=None, metavar="T",
                         help="start of the window, ISO 8601 UTC (default now)")
-    parser.add_argument("--days", type=positive_float("--days"), default=1.0, metavar="D",
+    parser.add_argument("--days", type=span_arg("--days", 86400.0, "days"),
+                        default=1.0, metavar="D",
                         help="length of the window in days (default 1)")
     parser.add_argument("--min-elevation-deg", dest="min_elevation_deg", type=float,
                         default=0.0, metavar="E",
@@ -65,6 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="azimuth-dependent mask: a text file of 'AZ_DEG EL_DEG' lines; "
                         "one for every station, or one per --station in order; overrides "
                         "--min-elevation-deg")
+    add_scheduler_option(parser)
     add_elements_options(parser)
     add_format_option(parser, ("table", "csv", "json", "ics"), "table")
     parser.add_argument("--out", metavar="FILE", default=None,
@@ -130,33 +130,41 @@ def run(args: argparse.Namespace) -> int:
     resolution = elements_for_cli(args, args.target, start, one_per_orbit=True, until=stop)
     if not resolution.sets:
         raise UserError(f"no element sets for {args.target!r}; no passes to search")
-    result = find_passes(resolution.sets, sites, start, stop,
-                         min_elevation_deg=args.min_elevation_deg, horizon=horizons)
+    from orbitkit.progress import Progress
+
+    with executor_from_args(args) as executor, Progress("passes") as bar:
+        result = find_passes(resolution.sets, sites, start, stop,
+                             min_elevation_deg=args.min_elevation_deg, horizon=horizons,
+                             executor=executor, progress=bar)
     for message in result.warnings:
         warn(message)
     if resolution.any_nominal:
         warn("some element sets are nominal design orbits: their passes are illustrative")
 
     if args.format == "json":
-        _write_json(result.records() + [v.to_dict() for v in result.intervals])
+        from orbitkit.export import passes_json_records
+
+        _write_json(passes_json_records(result))
     elif args.format == "csv":
-        _write_csv(result.columns())
+        _write_csv(result.columns(), result.intervals)
     elif args.format == "ics":
         from orbitkit.ical import passes_to_ical
 
-        sys.stdout.write(passes_to_ical(result.passes, stations={s.key: s for s in sites}))
+        sys.stdout.write(passes_to_ical(result.passes, intervals=result.intervals,
+                                        stations={s.key: s for s in sites}))
     else:
         _table(result)
     if result.intervals and args.format in ("csv", "ics"):
         info(f"{len(result.intervals)} visibility interval(s) (objects that never set, or "
-             "above the mask for the whole window) are not in this format; see --format "
-             "json or table")
+             "above the mask for the whole window) are written as "
+             + ("rows with kind 'visibility'" if args.format == "csv" else "events"))
     if not result.passes and not result.intervals:
         info("no passes above the mask in the window")
     if out is not None:
         from orbitkit.plots.timeline import plot_timeline
 
-        plot_timeline(result, out)
+        with writing(out, "--out"):
+            plot_timeline(result, out)
         info(f"wrote {out}")
     return 0
 
@@ -167,37 +175,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    from orbitkit.cli.console import stdout_is_unicode
+
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=not stdout_is_unicode(),
+                                allow_nan=False) + "\n")
 
 
-def _csv_text(value: Any) -> str:
-    """One CSV field as :mod:`csv` (QUOTE_MINIMAL) writes it."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else repr(value) if isinstance(value, float) \
-        else str(value)
-    if any(c in text for c in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+def _write_csv(columns: dict[str, list[Any]], intervals: Any = ()) -> None:
+    from orbitkit.export import passes_csv_text
 
-
-def _write_csv(columns: dict[str, list[Any]]) -> None:
-    # Column by column, each distinct value formatted once: csv.writer formats ~30,000
-    # rows of floats several times slower. The text is the same as csv.writer's.
-    cells = []
-    for name in PASS_COLUMNS:
-        col = columns[name]
-        if name.endswith(("_deg", "_s")):  # floats: repr, as csv.writer; never quoted
-            cells.append(list(map(repr, map(float, col))))
-        elif name.endswith("_utc"):  # ISO stamps: nothing to quote
-            cells.append(list(col))
-        else:  # names, station keys (may hold commas), ids, flags
-            cache: dict[Any, str] = {}
-            cells.append([cache[v] if v in cache else cache.setdefault(v, _csv_text(v))
-                          for v in col])
-    lines = [",".join(_csv_text(h) for h in PASS_COLUMNS)]
-    lines += [",".join(row) for row in zip(*cells, strict=True)]
-    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.write(passes_csv_text(columns, intervals))
 
 
 def _table(result: Any) -> None:

@@ -21,7 +21,9 @@ from orbitkit.cli.common import (
     info,
     picture_path,
     positive_float,
+    span_arg,
     time_arg,
+    writing,
 )
 from orbitkit.errors import UserError
 
@@ -44,7 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="site key (see 'orbitkit sites') or LAT,LON[,ALT_M]")
     parser.add_argument("--time", type=time_arg("--time"), default=None, metavar="T",
                         help="the time, ISO 8601 UTC (default now)")
-    parser.add_argument("--hours", type=positive_float("--hours"), default=None, metavar="H",
+    parser.add_argument("--hours", type=span_arg("--hours", 3600.0, "hours"),
+                        default=None, metavar="H",
                         help="also follow the satellites for H hours (tracks on the plot)")
     parser.add_argument("--step-s", dest="step_s", type=positive_float("--step-s"),
                         default=60.0, metavar="S", help="track step in seconds (default 60)")
@@ -93,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
     if not resolution.sets:
         raise UserError(f"no element sets for {args.target!r}; nothing to plot")
     members = resolution.members
-    classes = [m.orbit_class or _class_from_elements(es.satrec)
+    classes = [m.orbit_class or (_class_from_elements(es.satrec) if hasattr(es, "satrec")
+                                 else None)
                for m, es in zip(members, resolution.sets, strict=True)]
     prns = [m.prn for m in members]
     view = sky_view(resolution.sets, site, times, orbit_classes=classes, prns=prns)
@@ -110,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
     if out is not None:
         from orbitkit.plots.skyplot import plot_sky
 
-        plot_sky(view, out, min_elevation_deg=args.min_elevation_deg)
+        with writing(out, "--out"):
+            plot_sky(view, out, min_elevation_deg=args.min_elevation_deg)
         info(f"wrote {out}")
     return 0

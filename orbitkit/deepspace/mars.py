@@ -18,6 +18,7 @@ published one — is computed here.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,6 +115,23 @@ TIANWEN1_PUBLISHED_ORBITS: tuple[PublishedMarsOrbit, ...] = (
 )
 
 
+def iso_utc_with_precision(text: str) -> tuple[str, str]:
+    """A published date or time as one ISO 8601 UTC form, and how precisely it is known.
+
+    Published dates are known to the day (``"2021-02-10"``) or the minute
+    (``"2021-02-23T22:29Z"``); a JSON column mixing both forms is refused by strict
+    readers (pandas). Both become ``YYYY-MM-DDTHH:MM:SSZ`` (a date-only value at 00:00:00)
+    with ``"day"``, ``"minute"`` or ``"second"`` saying which digits are real.
+    """
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?Z)?", text)
+    if m is None:
+        raise ValueError(f"published time {text!r} is not YYYY-MM-DD[THH:MM[:SS]Z]")
+    day, hh, mm, ss = m.groups()
+    if hh is None:
+        return f"{day}T00:00:00Z", "day"
+    return f"{day}T{hh}:{mm}:{ss or '00'}Z", "second" if ss else "minute"
+
+
 @dataclass(frozen=True)
 class MarsOrbit:
     """A Keplerian ellipse about Mars with its computed figures and the published period.
@@ -172,10 +190,12 @@ class MarsOrbit:
         return np.stack([a * (np.cos(ecc_anom) - e), b * np.sin(ecc_anom)], axis=1)
 
     def to_dict(self) -> dict[str, Any]:
+        entered_utc, precision = iso_utc_with_precision(self.entered_utc)
         return {
             "key": self.key,
             "name": self.name,
-            "entered_utc": self.entered_utc,
+            "entered_utc": entered_utc,
+            "entered_utc_precision": precision,
             "periapsis_altitude_km": self.periapsis_altitude_km,
             "apoapsis_altitude_km": self.apoapsis_altitude_km,
             "apoapsis_derived_from_period": self.apoapsis_derived,

@@ -310,3 +310,14 @@ def snapshot_summary(snaps: Sequence[Snapshot]) -> list[dict[str, Any]]:
     return [{"query": s.query_key, "path": str(s.path),
              "fetched_utc": s.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
              "age_h": round(s.age_s(now) / 3600.0, 2)} for s in snaps]
+
+
+def cache_max_age_h() -> float:
+    """Cache age (h) beyond which an analysis refreshes from CelesTrak, for every front end
+    (CLI verbs, web endpoints): ``ORBITKIT_CACHE_MAX_AGE_H`` or 24 h (CelesTrak updates GP
+    data a few times a day; more often is pointless)."""
+    try:
+        value = float(os.environ.get("ORBITKIT_CACHE_MAX_AGE_H", "24"))
+    except ValueError:
+        return 24.0
+    return value if value > 0 else 24.0

@@ -8,6 +8,11 @@ Values are written so that reading them back gives the same SGP4 record:
   the inverse of the operations SGP4 used; TLE output then rounds to the TLE's fixed
   decimals (that is the TLE format's precision, not ours).
 
+A nominal design orbit (``source="nominal"``) says so in the file itself: a ``COMMENT`` in
+the metadata of OMM KVN and XML (CCSDS 502.0-B-3 allows comments there), a ``COMMENT`` key
+in OMM JSON and a ``COMMENT`` column in OMM CSV (present only when a nominal set is
+written). A TLE has no place for a comment: the CLI warns on stderr instead.
+
 A TLE cannot carry a catalogue number above 339999 (Alpha-5 ``Z9999``); asking for one
 raises :class:`ElementExportError`. OMM has no such limit.
 """
@@ -40,6 +45,7 @@ __all__ = [
     "to_omm_xml",
     "to_omm_kvn",
     "export_elements",
+    "nominal_comment",
 ]
 
 #: Format names :func:`export_elements` accepts.
@@ -212,22 +218,47 @@ def to_omm(es: ElementSet) -> dict[str, Any]:
     return {key: rec[key] for key in OMM_KEYWORDS}
 
 
+def nominal_comment(es: ElementSet) -> str | None:
+    """The note a written nominal set carries (``None`` for a tracked set)."""
+    if not es.is_nominal:
+        return None
+    return (f"NOMINAL DESIGN ORBIT from the orbitkit catalogue, not a tracked element set: "
+            f"planes, slots and longitudes as designed, phasing illustrative; NORAD "
+            f"{es.norad_id} names the satellite it stands for")
+
+
+def _omm_with_comment(es: ElementSet) -> dict[str, Any]:
+    rec = to_omm(es)
+    note = nominal_comment(es)
+    return {**rec, "COMMENT": note} if note else rec
+
+
 def to_omm_json(sets: Iterable[ElementSet], *, pretty: bool = False) -> str:
-    """CelesTrak-style JSON array (``pretty=True``: indented, like ``json-pretty``)."""
-    records = [to_omm(es) for es in sets]
+    """CelesTrak-style JSON array (``pretty=True``: indented, like ``json-pretty``).
+
+    A nominal set's record has one more key, ``COMMENT``, saying it is a design orbit.
+    """
+    records = [_omm_with_comment(es) for es in sets]
     if pretty:
         return json.dumps(records, indent=4) + "\n"
     return json.dumps(records, separators=(",", ":"))
 
 
 def to_omm_csv(sets: Iterable[ElementSet]) -> str:
-    """CelesTrak-style CSV: header of OMM keywords, one row per set (CRLF, like csv)."""
+    """CelesTrak-style CSV: header of OMM keywords, one row per set (CRLF, like csv).
+
+    When a nominal set is among them, a last ``COMMENT`` column says which rows are design
+    orbits (empty for tracked sets).
+    """
+    sets = list(sets)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(OMM_KEYWORDS)
+    with_comment = any(es.is_nominal for es in sets)
+    writer.writerow(OMM_KEYWORDS + (("COMMENT",) if with_comment else ()))
     for es in sets:
         rec = to_omm(es)
-        writer.writerow([_text(rec[k]) for k in OMM_KEYWORDS])
+        row = [_text(rec[k]) for k in OMM_KEYWORDS]
+        writer.writerow(row + ([nominal_comment(es) or ""] if with_comment else []))
     return out.getvalue()
 
 
@@ -266,7 +297,8 @@ def to_omm_xml(sets: Iterable[ElementSet], *, created: datetime | None = None) -
             '<omm id="CCSDS_OMM_VERS" version="2.0">',
             f"<header>{tag('CREATION_DATE', stamp)}{tag('ORIGINATOR', 'orbitkit')}</header>",
             "<body><segment><metadata>",
-            tag("OBJECT_NAME", rec["OBJECT_NAME"]) + tag("OBJECT_ID", rec["OBJECT_ID"])
+            (tag("COMMENT", nominal_comment(es)) if es.is_nominal else "")
+            + tag("OBJECT_NAME", rec["OBJECT_NAME"]) + tag("OBJECT_ID", rec["OBJECT_ID"])
             + "".join(tag(k, v) for k, v in _META),
             "</metadata><data><meanElements>",
             "".join(tag(k, rec[k]) for k in _MEAN),
@@ -290,7 +322,10 @@ def to_omm_kvn(sets: Iterable[ElementSet], *, created: datetime | None = None) -
     for es in sets:
         rec = to_omm(es)
         lines += ["CCSDS_OMM_VERS = 2.0", f"CREATION_DATE = {stamp}", "ORIGINATOR = orbitkit",
-                  "", f"OBJECT_NAME = {rec['OBJECT_NAME']}", f"OBJECT_ID = {rec['OBJECT_ID']}"]
+                  ""]
+        if es.is_nominal:
+            lines.append(f"COMMENT {nominal_comment(es)}")
+        lines += [f"OBJECT_NAME = {rec['OBJECT_NAME']}", f"OBJECT_ID = {rec['OBJECT_ID']}"]
         lines += [f"{k} = {v}" for k, v in _META]
         lines.append("")
         for key in _MEAN + _TLE_PARAMS:

@@ -28,8 +28,8 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from orbitkit.elements import files as _files
 from orbitkit.elements.model import SOURCE_KINDS, ElementSet
 from orbitkit.elements.omm import parse_omm_csv, parse_omm_json, parse_omm_kvn, parse_omm_xml
 from orbitkit.elements.tle import DuplicateElementSetError, parse_tle_text
@@ -59,7 +59,7 @@ _KVN_HINT = re.compile(
     r"^\s*(CCSDS_OMM_VERS|OBJECT_NAME|NORAD_CAT_ID|MEAN_MOTION|EPOCH)\s*=", re.MULTILINE)
 _JSON_NUMBER = re.compile(r"\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*")
 # A file bigger than this is surely not an element file someone meant to give us.
-MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_FILE_BYTES = _files.MAX_INPUT_BYTES
 
 
 @dataclass
@@ -250,9 +250,11 @@ def read_elements(
     Parameters
     ----------
     path_or_text
-        A path (``str`` or ``PathLike``), raw ``bytes`` of a file, or the text itself:
-        a ``str`` that contains a line break or starts with ``[``, ``{`` or ``<`` is
-        taken as content, any other ``str`` as a path.
+        A path (``str`` or ``PathLike``), ``"-"`` for standard input, raw ``bytes`` of a
+        file, or the text itself: a ``str`` that contains a line break or starts with
+        ``[``, ``{`` or ``<`` is taken as content, any other ``str`` as a path. Files are
+        read by :func:`orbitkit.elements.files.read_input_bytes`: pipes, ``/dev/stdin``
+        and process substitution work, and gzip data (file or bytes) is decompressed.
     source
         :data:`~orbitkit.elements.model.SOURCE_KINDS` value for the sets.
 
@@ -267,27 +269,11 @@ def read_elements(
         Missing/unreadable file, or a file with nothing usable (see :func:`parse_text`).
     """
     if isinstance(path_or_text, bytes | bytearray):
-        return parse_text(bytes(path_or_text), path="<bytes>", source=source)
+        data = _files.gunzip_if_compressed(bytes(path_or_text), what="element data",
+                                           error=ElementFileError)
+        return parse_text(data, path="<bytes>", source=source)
     if isinstance(path_or_text, str) and (
             "\n" in path_or_text or path_or_text.lstrip()[:1] in ("[", "{", "<")):
         return parse_text(path_or_text, source=source)
-    path = Path(path_or_text)
-    name = str(path_or_text)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ElementFileError(
-                f"{name} is {size / 2**20:.0f} MiB; that is not an element file (the "
-                f"limit is {MAX_FILE_BYTES // 2**20} MiB)")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ElementFileError(f"element file {name} does not exist") from None
-    except IsADirectoryError:
-        raise ElementFileError(f"{name} is a folder, not an element file") from None
-    except PermissionError:
-        raise ElementFileError(f"element file {name} cannot be read (permission denied)") \
-            from None
-    except OSError as exc:
-        raise ElementFileError(f"element file {name} cannot be read: {exc.strerror}") \
-            from None
-    return parse_text(data, path=name, source=source)
+    data = _files.read_input_bytes(path_or_text, what="element file", error=ElementFileError)
+    return parse_text(data, path=_files.display_name(path_or_text), source=source)

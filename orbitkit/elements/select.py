@@ -121,7 +121,9 @@ class ElementStore:
 
 
 def _orbit_key(es: ElementSet) -> tuple[Any, ...]:
-    sat = es.satrec
+    sat = getattr(es, "satrec", None)
+    if sat is None:  # an orbit of another source (GNSS, OEM): never merged
+        return ("orbit", id(es))
     return (es.is_nominal, sat.jdsatepoch, sat.jdsatepochF, sat.no_kozai, sat.ecco, sat.inclo,
             sat.nodeo, sat.argpo, sat.mo, sat.bstar, sat.ndot, sat.nddot)
 

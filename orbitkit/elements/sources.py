@@ -1,18 +1,29 @@
-"""Where element sets come from, in order: user files, the cache, CelesTrak, nominal design.
+"""Where orbits come from, in order: user files, the cache + CelesTrak, nominal design.
 
-:func:`load_element_sets` is the one entry point every analysis uses. Per object it tries
+:func:`load_element_sets` is the one entry point every analysis uses. It resolves the
+target to objects and asks the orbit sources (:mod:`orbitkit.elements.orbit`) in order,
+each only for the objects the earlier ones did not cover:
 
-1. the files the user gave (``--elements FILE``, repeatable), where objects that are not in
-   the catalogue are still found by NORAD number (or by the name the file gives them);
-2. the on-disk cache of CelesTrak snapshots (:mod:`orbitkit.elements.cache`);
-3. a CelesTrak fetch (:mod:`orbitkit.elements.celestrak`), only when the network is allowed
-   and the cache lacks the object or is older than ``max_age_h``;
-4. the nominal design orbits (:mod:`orbitkit.elements.nominal`), with a warning that the
-   positions are illustrative.
+1. the files the user gave (``--elements FILE``, repeatable): TLE/OMM files
+   (:mod:`orbitkit.elements.file_source`) and any file a registered reader claims
+   (:data:`orbitkit.elements.orbit.FILE_SOURCES`: GNSS navigation, SP3, OEM); objects
+   that are not in the catalogue are still found by NORAD number, PRN or the name the
+   file gives them;
+2. the on-disk cache of CelesTrak snapshots, refreshed from CelesTrak only when the
+   network is allowed and the cache lacks the object or is older than ``max_age_h``
+   (:mod:`orbitkit.elements.cache_source`);
+3. the nominal design orbits (:mod:`orbitkit.elements.nominal_source`), with a warning
+   that the positions are illustrative.
 
-When several sets exist for one object (several files or snapshots), the one whose epoch is
-nearest the requested time is chosen; all of them stay available in
-:attr:`ElementResolution.all_sets`. Every chosen set says its source and epoch.
+When several sets exist for one object (several files or snapshots), each instant of the
+span ``[at, until]`` uses the set nearest it in epoch, switching at the midpoint between
+consecutive epochs (:mod:`orbitkit.elements.switching`); without ``until`` the set nearest
+``at`` is chosen. Every set says its source and epoch; all of them stay available in
+:attr:`ElementResolution.all_sets`, and the switches inside the span, with the position
+jump each causes, are in :attr:`ElementResolution.switches`.
+
+An object launched inside the span starts at its launch, with a warning, instead of
+being refused; one launched after the span has no orbit.
 """
 
 from __future__ import annotations
@@ -26,12 +37,16 @@ from pathlib import Path
 from typing import Any
 
 from orbitkit.catalog import Catalog, Member, load_catalog
+from orbitkit.elements.file_source import ElementFileSource, read_element_files
 from orbitkit.elements.model import ElementSet
-from orbitkit.elements.nominal import (
-    NOMINAL_WARNING,
-    launch_reason,
-    nominal_reason,
-    nominal_sets,
+from orbitkit.elements.nominal import launch_reason, nominal_reason
+from orbitkit.elements.orbit import (
+    OrbitRequest,
+    OrbitSource,
+    SourceAnswer,
+    Switch,
+    bare_member,
+    open_file_sources,
 )
 from orbitkit.elements.select import (
     ElementStore,
@@ -39,20 +54,13 @@ from orbitkit.elements.select import (
     stale_limits_days,
     staleness_warning,
 )
-from orbitkit.errors import (
-    ElementFileError,
-    ElementParseError,
-    ElementsUnavailableError,
-    TargetError,
-)
+from orbitkit.errors import ElementsUnavailableError, TargetError
 from orbitkit.timeutil import parse_utc
 
 __all__ = ["ElementResolution", "load_element_sets", "load_element_sets_at_epoch",
            "read_element_files"]
 
 _UTC_FMT = "%Y-%m-%dT%H:%M:%SZ"
-#: Bad records listed one by one before the rest are summarised in a single line.
-_MAX_RECORD_WARNINGS = 20
 
 
 @dataclass
@@ -62,7 +70,8 @@ class ElementResolution:
     Attributes
     ----------
     sets
-        One set per resolved object: the one whose epoch is nearest :attr:`at`.
+        One orbit per resolved object: the element set whose epoch is nearest :attr:`at`,
+        a series of sets switching along ``[at, until]``, or another source's orbit.
     members
         The members those sets belong to; ``members[i]`` goes with ``sets[i]``.
     missing
@@ -76,6 +85,11 @@ class ElementResolution:
         Every set loaded from files and the cache (several per object possible).
     tried
         The sources tried, in order, for the message when nothing resolves.
+    until
+        End of the span the orbits were chosen for, or ``None`` (the instant :attr:`at`).
+    switches
+        Changes of element set inside ``[at, until]``, each with the position jump it
+        causes (see :mod:`orbitkit.elements.switching`).
     """
 
     sets: list[ElementSet]
@@ -86,6 +100,8 @@ class ElementResolution:
     all_sets: ElementStore = field(default_factory=ElementStore)
     missing_reasons: dict[str, str] = field(default_factory=dict)
     tried: list[str] = field(default_factory=list)
+    until: datetime | None = None
+    switches: list[Switch] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.sets)
@@ -124,8 +140,10 @@ class ElementResolution:
             notes.append(f"{others} {how} {kept.name} ({kept.norad_id}){why}: shown once, "
                          f"as {kept.norad_id}")
         keep = [i for i in range(len(self.sets)) if i not in dropped]
+        kept_ids = {self.sets[i].norad_id for i in keep}
         merged = replace(self, sets=[self.sets[i] for i in keep],
-                         members=[self.members[i] for i in keep])
+                         members=[self.members[i] for i in keep],
+                         switches=[sw for sw in self.switches if sw.norad_id in kept_ids])
         return merged, notes
 
     def sources_summary(self) -> dict[str, Any]:
@@ -135,11 +153,13 @@ class ElementResolution:
         when empty), ``missing`` (count) and ``illustrative`` (any nominal set).
         """
         out: dict[str, Any] = dict(Counter(es.source for es in self.sets))
-        epochs = [es.epoch for es in self.sets]
+        epochs = [e for es in self.sets for e in _epochs(es)]
         out["epoch_min_utc"] = min(epochs).strftime(_UTC_FMT) if epochs else None
         out["epoch_max_utc"] = max(epochs).strftime(_UTC_FMT) if epochs else None
         out["missing"] = len(self.missing)
         out["illustrative"] = self.any_nominal
+        if self.switches:
+            out["switches"] = [sw.to_dict() for sw in self.switches]
         return out
 
     def source_note(self) -> str:
@@ -150,7 +170,7 @@ class ElementResolution:
                     "the cache): positions are illustrative; give a TLE/OMM file, e.g. a "
                     "CelesTrak snapshot, for real tracked elements")
         kinds = ", ".join(sorted({es.source for es in real}))
-        newest = max(es.epoch for es in real)
+        newest = max(e for es in real for e in _epochs(es))
         nominal = len(self.sets) - len(real)
         extra = f"; {nominal} from nominal design orbits" if nominal else ""
         return f"real element sets ({kinds}), epochs up to {newest:%Y-%m-%d %H:%M} UTC{extra}"
@@ -163,7 +183,16 @@ class ElementResolution:
                          "reason": self.missing_reasons.get(m.name)} for m in self.missing],
             "warnings": list(self.warnings),
             "sources": self.sources_summary(),
+            **({"switches": [sw.to_dict() for sw in self.switches]} if self.switches else {}),
         }
+
+
+def _epochs(orbit: Any) -> list[datetime]:
+    """Every epoch an orbit uses: each set of a series, else its one epoch (if any)."""
+    sets = getattr(orbit, "sets", None)
+    if isinstance(sets, list):
+        return [es.epoch for es in sets]
+    return [orbit.epoch] if orbit.epoch is not None else []
 
 
 def _set_dict(es: ElementSet, at: datetime) -> dict[str, Any]:
@@ -172,54 +201,10 @@ def _set_dict(es: ElementSet, at: datetime) -> dict[str, Any]:
     return out
 
 
-# --------------------------------------------------------------------------- files
-
-def _error_text(err: ElementParseError) -> str:
-    """``file:line: message`` unless the message already starts with the file name."""
-    text = str(err)
-    if err.path and not text.startswith(str(err.path)):
-        where = f"{err.path}:{err.line}" if err.line else str(err.path)
-        text = f"{where}: {text}"
-    return text
-
-
-def _brief(err: ElementParseError) -> str:
-    """One line per skipped record: where, what (and which object); the column template of
-    the full message is kept for when the user asks for that very object."""
-    lines = _error_text(err).splitlines()
-    obj = next((ln.strip() for ln in lines[1:] if ln.startswith("Object:")), "")
-    return f"{lines[0]} {obj}".strip() if lines else ""
-
-
-def read_element_files(files: Sequence[str | Path]) -> tuple[ElementStore, list[ElementParseError]]:
-    """Read every user element file; keep the good records, collect the bad ones.
-
-    Raises
-    ------
-    ElementFileError
-        A file is missing or holds no usable record at all (HTML page, binary, empty, ...).
-    """
-    for path in files:
-        if not Path(path).is_file():
-            what = "is a folder, not a file" if Path(path).is_dir() else "does not exist"
-            raise ElementFileError(f"element file {path} {what}; give the path of a TLE, 3LE "
-                                   "or OMM file to --elements")
-    from orbitkit.elements.parse import read_elements
-
-    store = ElementStore()
-    errors: list[ElementParseError] = []
-    for path in files:
-        result = read_elements(Path(path), source="file")
-        store.add(result.sets)
-        errors.extend(result.errors)
-    return store, errors
-
-
 # --------------------------------------------------------------------------- target
 
 def _bare(norad_id: int, name: str | None = None, cospar_id: str | None = None) -> Member:
-    return Member(name=name or f"NORAD {norad_id}", system_key="", orbit_class=None,
-                  status="active", norad_id=norad_id, cospar_id=cospar_id)
+    return bare_member(norad_id, name, cospar_id)
 
 
 def _as_target(target: Any) -> str | list[Member]:
@@ -244,9 +229,9 @@ def _as_target(target: Any) -> str | list[Member]:
 
 
 def _resolve(target: str | Sequence[Member], catalog: Catalog,
-             files: ElementStore) -> list[Member]:
-    """Catalogue resolution, falling back to names/COSPAR ids in the user's files, then to
-    object names in the cache."""
+             sources: Sequence[OrbitSource]) -> list[Member]:
+    """Catalogue resolution, falling back to what the sources can name (names, COSPAR ids
+    and PRNs in the user's files, then object names in the cache)."""
     if not isinstance(target, str):
         return list(target)
     tokens = [t.strip() for t in target.split(",") if t.strip()]
@@ -257,25 +242,25 @@ def _resolve(target: str | Sequence[Member], catalog: Catalog,
         try:
             found = catalog.resolve(token)
         except TargetError:
-            ids = files.find_name(token) or files.find_cospar(token)
-            if not ids:
-                # A name CelesTrak uses (e.g. "ISS (ZARYA)") that an earlier fetch cached.
-                from orbitkit.elements.cache import ElementCache
-
-                ids = ElementCache().find_name(token)
-            if not ids:
+            found = []
+            for source in sources:
+                found = source.find_token(token)
+                if found:
+                    break
+            if not found:
                 raise
-            found = [_bare(n) for n in ids]
         for member in found:
             if member not in members:
                 members.append(member)
-    # Objects not in the catalogue take the name their element set gives them.
+    # Objects not in the catalogue take the name their source gives them.
     named: list[Member] = []
     for member in members:
         if not member.system_key and member.norad_id is not None:
-            sets = files.sets_for(member.norad_id)
-            if sets and sets[-1].name:
-                member = _bare(member.norad_id, sets[-1].name, sets[-1].cospar_id)
+            for source in sources:
+                known = source.object_name(member.norad_id)
+                if known is not None:
+                    member = _bare(member.norad_id, known[0], known[1])
+                    break
         named.append(member)
     return named
 
@@ -300,8 +285,9 @@ def load_element_sets(
     allow_fetch: bool = True,
     stale_leo_days: float | None = None,
     stale_days: float | None = None,
+    until: datetime | str | None = None,
 ) -> ElementResolution:
-    """Find one element set per object of ``target``, trying files, cache, CelesTrak, nominal.
+    """Find the orbit of each object of ``target``, trying files, cache, CelesTrak, nominal.
 
     Parameters
     ----------
@@ -313,8 +299,17 @@ def load_element_sets(
         User element files (TLE, 3LE, OMM JSON/CSV/XML/KVN), tried first; one path or a
         sequence of them.
     at
-        Time the sets are chosen for (aware UTC ``datetime`` or ISO string; default now).
-        Nearest-epoch choice, staleness and the nominal epoch all refer to it.
+        Time the sets are chosen for (aware UTC ``datetime`` or ISO string; default now):
+        the start of the span. Nearest-epoch choice, staleness and the nominal epoch all
+        refer to it.
+    until
+        End of the span (optional). Objects with several sets then switch between them
+        along ``[at, until]`` at the midpoints between epochs (an
+        :class:`~orbitkit.elements.switching.ElementSetSeries` in :attr:`ElementResolution.sets`;
+        the switches and their position jumps in :attr:`ElementResolution.switches`), and
+        an object launched inside the span starts at its launch (with a warning). The
+        staleness of the sets in use is then checked at the end of the span and at each
+        switch too.
     offline
         ``True`` never touches the network; ``None`` reads ``ORBITKIT_OFFLINE``.
     max_age_h
@@ -332,6 +327,9 @@ def load_element_sets(
     Returns
     -------
     ElementResolution
+        ``sets`` holds one orbit per object: an
+        :class:`~orbitkit.elements.model.ElementSet`, a series of them, or another source's
+        :class:`~orbitkit.elements.orbit.Orbit` (GNSS, OEM).
 
     Raises
     ------
@@ -347,9 +345,13 @@ def load_element_sets(
         to fix it.
     """
     from orbitkit.elements import celestrak
-    from orbitkit.elements.cache import ElementCache, format_age
+    from orbitkit.elements.cache_source import CelestrakCacheSource
+    from orbitkit.elements.nominal_source import NominalSource
 
     at_utc = datetime.now(UTC) if at is None else parse_utc(at, what="at")
+    until_utc = None if until is None else parse_utc(until, what="until")
+    if until_utc is not None and until_utc <= at_utc:
+        until_utc = None
     target = _as_target(target)
     if isinstance(files, str | PathLike):  # one path, not a sequence of its characters
         files = [files]
@@ -358,146 +360,112 @@ def load_element_sets(
     warnings: list[str] = []
     tried: list[str] = []
 
-    file_store, file_errors = read_element_files(files) if files else (ElementStore(), [])
+    # 1. the user's files: registered readers (GNSS, OEM, ...) first, then TLE/OMM
+    file_sources: list[OrbitSource] = []
     if files:
-        tried.append(f"{len(files)} element file(s)")
-    bad_by_norad: dict[int, ElementParseError] = {}
-    for n, err in enumerate(file_errors):
-        # A dropped duplicate is not a broken record: the object still has its good set.
-        duplicate = type(err).__name__ == "DuplicateElementSetError"
-        kind = "dropped duplicate record" if duplicate else "skipped bad record"
-        if n < _MAX_RECORD_WARNINGS:
-            warnings.append(f"{kind}: {_brief(err)}")
-        elif n == _MAX_RECORD_WARNINGS:
-            warnings.append(f"... and {len(file_errors) - n} more bad or duplicate records "
-                            "(ask for one of them by number to see its full message)")
-        if err.norad_id is not None and not duplicate:
-            bad_by_norad.setdefault(err.norad_id, err)
-
-    members = _resolve(target, catalog, file_store)
-    all_sets = ElementStore(file_store)
-    chosen: dict[int, ElementSet] = {}  # index into members -> set
+        file_sources, rest = open_file_sources(files)
+        if rest:
+            element_files = ElementFileSource(rest)
+            warnings.extend(element_files.warnings)
+            file_sources.append(element_files)
+    cache_source = CelestrakCacheSource()
+    members = _resolve(target, catalog, [*file_sources, cache_source])
+    all_sets = ElementStore(s for src in file_sources for s in getattr(src, "store", ()))
+    chosen: dict[int, Any] = {}  # index into members -> orbit
     reasons: dict[int, str] = {}
+    starts: dict[int, datetime] = {}
     pending: list[int] = []
-
     for i, member in enumerate(members):
         # before its launch an object has no orbit, whatever a file or the cache holds
         not_yet = launch_reason(member, at_utc)
         if not_yet is not None:
-            reasons[i] = not_yet
-            continue
-        if member.norad_id is not None:
-            es = file_store.nearest(member.norad_id, at_utc)
-            if es is not None:
-                chosen[i] = es
+            launch = _launch_time(member)
+            if until_utc is None or launch is None or launch > until_utc:
+                reasons[i] = not_yet
                 continue
-            bad = bad_by_norad.get(member.norad_id)
-            if bad is not None:
-                label = member.name if member.name == f"NORAD {member.norad_id}" else \
-                    f"{member.name} (NORAD {member.norad_id})"
-                raise ElementParseError(
-                    f"{label}: its record in the element file is "
-                    f"invalid, so there is nothing to use: {_error_text(bad)}",
-                    path=bad.path, line=bad.line, column=bad.column, field=bad.field,
-                    expected=bad.expected, found=bad.found, norad_id=bad.norad_id)
-        reason = nominal_reason(member)
-        if reason is not None:
-            reasons[i] = reason
-            continue
+            starts[i] = launch
+            warnings.append(f"{member.name}" + (f" ({member.norad_id})" if member.norad_id
+                                                 is not None else "")
+                            + f" was launched on {launch:%Y-%m-%d}, after the start of the "
+                            f"span ({at_utc:%Y-%m-%d %H:%M}Z): its orbit starts at its launch "
+                            f"({launch:%Y-%m-%d %H:%M}Z); nothing is computed for it before")
         pending.append(i)
 
-    # 2. the cache, 3. CelesTrak
-    if pending:
-        cache = ElementCache()
-        tried.append(f"the cache ({cache.folder})")
-        wanted = {members[i].norad_id for i in pending}
-        lookup = cache.lookup(wanted, at_utc)  # type: ignore[arg-type]
-        warnings.extend(lookup.warnings)
-        now = datetime.now(UTC)
-        stale_cache = [n for n in wanted if n not in lookup.found
-                       or lookup.found[n].snapshot.age_s(now) > max_age_h * 3600.0]
-        fetch_failed: str | None = None
-        if stale_cache and allow_fetch and not net_off:
-            tried.append("CelesTrak")
-            queries = celestrak.queries_for_norads(n for n in stale_cache if n is not None)
-            outcomes, errors = celestrak.fetch_queries(queries, max_age_h=max_age_h)
-            hard = [e for e in errors if not isinstance(e, celestrak.QueryTooSoonError)]
-            if hard:
-                fetch_failed = str(hard[0])
-                warnings.append(f"CelesTrak fetch failed: {fetch_failed}")
-            if any(o.path for o in outcomes):
-                lookup = cache.lookup(wanted, at_utc)  # type: ignore[arg-type]
-                warnings.extend(w for w in lookup.warnings if w not in warnings)
-        elif stale_cache and net_off:
-            tried.append("no CelesTrak fetch (offline)")
-        all_sets.add(lookup.all_sets)
-        old_snapshots: dict[Path, Any] = {}
-        still: list[int] = []
-        for i in pending:
-            found = lookup.found.get(members[i].norad_id)  # type: ignore[arg-type]
-            if found is None:
-                still.append(i)
-                continue
-            es = found.element_set
-            if not es.name:
-                es = ElementSet(norad_id=es.norad_id, name=members[i].name, epoch=es.epoch,
-                                satrec=es.satrec, source=es.source, origin=es.origin,
-                                cospar_id=es.cospar_id)
-            chosen[i] = es
-            if found.snapshot.age_s(now) > max_age_h * 3600.0 or fetch_failed:
-                old_snapshots[found.snapshot.path] = found.snapshot
-        for snap in old_snapshots.values():
-            warnings.append(
-                f"cached elements from {snap.path.name} were fetched "
-                f"{format_age(snap.age_s(now))} ago ({snap.fetched_at:%Y-%m-%d %H:%M}Z); "
-                "'orbitkit fetch' refreshes them when the network is allowed")
-        pending = still
+    def ask(source: OrbitSource, positions: list[int]) -> tuple[SourceAnswer, list[int]]:
+        request = OrbitRequest(members=[members[i] for i in positions], at=at_utc,
+                               until=until_utc, catalog=catalog, offline=net_off,
+                               max_age_h=max_age_h, allow_fetch=allow_fetch,
+                               starts={k: starts[i] for k, i in enumerate(positions)
+                                       if i in starts})
+        answer = source.answer(request)
+        warnings.extend(answer.warnings)
+        tried.extend(answer.tried)
+        all_sets.add(answer.all_sets)
+        for k, orbit in answer.orbits.items():
+            chosen[positions[k]] = orbit
+        return answer, [i for k, i in enumerate(positions) if k not in answer.orbits]
 
-    # 4. nominal design orbits
+    for source in file_sources:
+        if pending:
+            _, pending = ask(source, pending)
+    if files and not file_sources:
+        tried.append(f"{len(files)} element file(s)")
+    # objects that can have no Earth orbit at all are not looked for any further
+    still = []
+    for i in pending:
+        reason = nominal_reason(members[i])
+        if reason is not None:
+            reasons[i] = reason
+        else:
+            still.append(i)
+    pending = still
+
+    # 2. the cache and CelesTrak
+    if pending:
+        _, pending = ask(cache_source, pending)
+
+    # 3. nominal design orbits
     if pending and allow_nominal:
-        tried.append("nominal design orbits")
-        pending_members = [members[i] for i in pending]
-        sets, no_design = nominal_sets(pending_members, at_utc, catalog)
-        lacking = [mm for mm, _ in no_design]
-        with_design = [m for m in pending_members if not any(m is mm for mm in lacking)]
-        by_member = {id(m): es for m, es in zip(with_design, sets, strict=True)}
-        why_not = {id(mm): r for mm, r in no_design}
-        used: list[Member] = []
-        for i in pending:
-            es = by_member.get(id(members[i]))
-            if es is not None:
-                chosen[i] = es
-                used.append(members[i])
-            else:
-                reasons[i] = _unavailable_reason(members[i], net_off,
-                                                 why_not.get(id(members[i])))
-        if used:
-            warnings.append(f"{len(used)} object(s) from nominal design orbits "
-                            f"({_describe(used)}): {NOMINAL_WARNING}")
+        answer, left = ask(NominalSource(), pending)
+        for k, i in enumerate(pending):
+            if i in left:
+                reasons[i] = _unavailable_reason(members[i], net_off, answer.reasons.get(k))
+        pending = left
     else:
         for i in pending:
             reasons[i] = _unavailable_reason(members[i], net_off, None)
 
     result = ElementResolution(sets=[], members=[], missing=[], warnings=warnings, at=at_utc,
-                               all_sets=all_sets, tried=tried)
-    stale_sets: list[tuple[ElementSet, str]] = []
+                               all_sets=all_sets, tried=tried, until=until_utc)
+    stale_sets: list[tuple[Any, str]] = []
     for i, member in enumerate(members):
         if i in chosen:
+            orbit = chosen[i]
             if not member.system_key and member.name == f"NORAD {member.norad_id}" \
-                    and chosen[i].name:
+                    and orbit.name:
                 # not in the catalogue: show the name its element set gives it
-                member = _bare(chosen[i].norad_id, chosen[i].name, chosen[i].cospar_id)
-            result.sets.append(chosen[i])
+                member = _bare(orbit.norad_id, orbit.name, orbit.cospar_id)
+            result.sets.append(orbit)
             result.members.append(member)
-            stale = staleness_warning(chosen[i], at_utc, leo_days=stale_leo_days,
-                                      other_days=stale_days)
-            if stale:
-                stale_sets.append((chosen[i], stale))
+            first = starts.get(i, at_utc)
+            in_use = orbit.set_at(first) if hasattr(orbit, "set_at") else orbit
+            if isinstance(in_use, ElementSet):
+                stale = staleness_warning(in_use, first, leo_days=stale_leo_days,
+                                          other_days=stale_days)
+                if stale:
+                    stale_sets.append((in_use, stale))
+            if until_utc is not None:
+                result.switches.extend(orbit.switches(first, until_utc)
+                                       if hasattr(orbit, "switches") else [])
         else:
             result.missing.append(member)
             result.missing_reasons[member.name] = reasons.get(i, "no element set")
     warnings.extend(_stale_summary(stale_sets, at_utc,
                                    stale_limits_days(stale_leo_days, stale_days)))
+    if until_utc is not None:
+        firsts = [starts.get(i, at_utc) for i in range(len(members)) if i in chosen]
+        warnings.extend(_stale_along(result.sets, firsts, until_utc, leo_days=stale_leo_days,
+                                     other_days=stale_days))
     for member in result.missing:
         number = f" ({member.norad_id})" if member.norad_id is not None else ""
         warnings.append(f"no element set for {member.name}{number}: "
@@ -505,6 +473,16 @@ def load_element_sets(
     if not result.sets:
         raise ElementsUnavailableError(_nothing_message(target, result, net_off, bool(files)))
     return result
+
+
+def _launch_time(member: Member) -> datetime | None:
+    """Start of the launch day (UTC) when the catalogue gives a launch date."""
+    if not member.launch_date:
+        return None
+    try:
+        return datetime.fromisoformat(member.launch_date).replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def load_element_sets_at_epoch(
@@ -553,6 +531,45 @@ def _stale_summary(stale: list[tuple[ElementSet, str]], at: datetime,
             f"requested time ({names}): beyond the staleness limits ({limits_days[0]:g} days "
             f"LEO, {limits_days[1]:g} days higher orbits), positions degrade; use sets nearer "
             "that time"]
+
+
+def _in_use(orbit: Any, t: datetime) -> ElementSet | None:
+    """The element set an orbit uses at ``t`` (``None`` for orbits of other sources)."""
+    es = orbit.set_at(t) if hasattr(orbit, "set_at") else orbit
+    return es if isinstance(es, ElementSet) else None
+
+
+def _stale_along(orbits: list[Any], firsts: list[datetime], stop: datetime,
+                 **limits: float | None) -> list[str]:
+    """Staleness of the sets in use along each span after its start (checked apart).
+
+    The age of the set in use is largest at the end of the span and at the switches (half
+    the gap between two epochs): a long span can end far beyond the epoch of the set in
+    use (a year of CSS passes from one TLE), or pass a switch between sets far apart.
+    Objects flying on one shared set (docked modules) are checked once.
+    """
+    from orbitkit.elements.switching import span_staleness_warnings
+
+    twins = {i for group in shared_orbit_groups(orbits) for i in group[1:]}
+    out: list[str] = []
+    late: list[ElementSet] = []
+    for i, (orbit, first) in enumerate(zip(orbits, firsts, strict=True)):
+        if i in twins:
+            continue
+        out.extend(span_staleness_warnings(orbit, first, stop, **limits))
+        start_set, end_set = _in_use(orbit, first), _in_use(orbit, stop)
+        if start_set is not None and end_set is not None \
+                and staleness_warning(start_set, first, **limits) is None \
+                and staleness_warning(end_set, stop, **limits):
+            late.append(end_set)
+    for es in late[:3]:
+        out.append(f"at the end of the span ({stop:%Y-%m-%d %H:%M}Z): "
+                   f"{staleness_warning(es, stop, **limits)}")
+    if len(late) > 3:
+        out.append(f"{len(late) - 3} more element sets are beyond the staleness limits by the "
+                   "end of the span (ORBITKIT_STALE_LEO_DAYS / ORBITKIT_STALE_DAYS); shorten "
+                   "the span or use newer elements")
+    return out
 
 
 def _unavailable_reason(member: Member, net_off: bool, design: str | None) -> str:

@@ -1,0 +1,66 @@
+"""``to_frame()`` (pandas) on pass searches, sky views and coverage site series: the same
+numbers as the records / CSV the CLI writes, typed columns, UTC-aware times."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+import orbitkit as ok
+from orbitkit.elements.parse import read_elements
+
+pd = pytest.importorskip("pandas")
+START = datetime(2026, 2, 24, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def sets(active_2026):
+    by_id = {es.norad_id: es for es in read_elements(active_2026).sets}
+    return [by_id[48274], by_id[43683], by_id[43001]]
+
+
+def test_pass_search_frame_matches_the_records(sets):
+    search = ok.find_passes(sets, [ok.parse_site("beijing")], START,
+                            START + timedelta(days=1), min_elevation_deg=10.0)
+    assert search.passes and search.intervals  # both kinds are present
+    df = search.to_frame()
+    records = search.records()
+    assert list(df["kind"]) == ["pass"] * len(records) + ["visibility"] * len(
+        search.intervals)
+    assert str(df["rise_utc"].dtype) == "datetime64[ns, UTC]"
+    passes = df[df["kind"] == "pass"]
+    for (_, row), rec in zip(passes.iterrows(), records, strict=True):
+        assert row["norad_id"] == rec["norad_id"] and row["station"] == rec["station"]
+        assert row["rise_utc"] == pd.Timestamp(rec["rise_utc"])
+        assert row["max_elevation_deg"] == rec["max_elevation_deg"]
+    geo = df[df["kind"] == "visibility"].iloc[0]
+    iv = search.intervals[0]
+    assert geo["rise_utc"] == pd.Timestamp(iv.to_dict()["start_utc"])
+    assert pd.isna(geo["max_utc"]) and geo["min_elevation_deg"] <= geo["max_elevation_deg"]
+
+
+def test_sky_view_frame_matches_rows(sets):
+    times = ok.time_grid(START, START + timedelta(hours=2), 600)
+    view = ok.sky_view(sets, "beijing", times)
+    df = view.to_frame(10.0)
+    rows = view.rows(10.0)
+    assert len(df) == len(rows) > 0
+    assert str(df["time_utc"].dtype) == "datetime64[ns, UTC]"
+    assert list(df["norad_id"]) == [r["norad_id"] for r in rows]
+    np.testing.assert_allclose(df["elevation_deg"], [r["elevation_deg"] for r in rows],
+                               atol=5e-4)
+    assert (df["elevation_deg"] >= 10.0).all()
+    assert len(view.to_frame(None)) == int(view.ok.sum())
+
+
+def test_pandas_is_not_loaded_by_import_orbitkit():
+    import subprocess
+    import sys
+
+    code = ("import sys, orbitkit; orbitkit.PassSearch; orbitkit.SkyView; "
+            "orbitkit.CoverageResult; print('pandas' in sys.modules, 'xarray' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.split() == ["False", "False"]
