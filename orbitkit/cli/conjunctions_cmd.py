@@ -17,6 +17,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from orbitkit.cli._executor import add_scheduler_option, executor_from_args
 from orbitkit.cli.common import (
     add_elements_options,
     add_format_option,
@@ -67,6 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "probability, m (default: both objects' radii: the station 20 m from "
                         "its module dimensions, others 5 m)")
     add_elements_options(parser)
+    add_scheduler_option(parser)
     add_format_option(parser, ("table", "csv", "json"), "table")
     parser.add_argument("--cdm-dir", dest="cdm_dir", metavar="DIR", default=None,
                         help="also write one CCSDS Conjunction Data Message (KVN) per event "
@@ -126,8 +128,14 @@ def run(args: argparse.Namespace) -> int:
         against = None
     else:
         against = _resolve(args, args.against, start, stop, "--against")
-    result = find_conjunctions(targets, against, start=start, stop=stop,
-                               threshold_km=args.threshold_km, hbr_m=args.hbr_m)
+    from orbitkit.executor import task_runner
+
+    with executor_from_args(args) as executor:
+        # the screen's tasks on this machine's cores (forked processes: sgp4 holds the
+        # GIL), or on the Dask cluster of --scheduler; the merge orders the results
+        result = find_conjunctions(targets, against, start=start, stop=stop,
+                                   threshold_km=args.threshold_km, hbr_m=args.hbr_m,
+                                   run=task_runner(executor))
     for note in result.merged:
         info(note)
     for message in result.warnings:

@@ -304,6 +304,9 @@ class RawEvent(tuple):
     def __new__(cls, *values: Any) -> RawEvent:
         return tuple.__new__(cls, values)
 
+    def __getnewargs__(self) -> tuple:  # pickles as its values (workers send these back)
+        return tuple(self)
+
 
 @dataclass
 class TaskResult:
