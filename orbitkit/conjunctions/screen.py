@@ -609,10 +609,14 @@ def _screen_task(task: ScreenTask, shared: ScreenShared) -> TaskResult:
         P = _scan_positions(r, v, H, m)
         radius = D + 2.0 * E.max() + vmax.max() * h  # V_max h / 2 with V_max = 2 v_max
         ii, kk, ss = grid_pairs(P, radius)
-        del P
         if task.b is not None:  # cross-block pairs only
             keep = (ii < n_a) != (kk < n_a)
             ii, kk, ss = ii[keep], kk[keep], ss[keep]
+        # the pair's own radius: D + E_ij + V_ij h / 2 (stage 4)
+        dist = np.linalg.norm(P[kk, ss] - P[ii, ss], axis=1)
+        keep = dist <= D + E[ii] + E[kk] + (vmax[ii] + vmax[kk]) * h / 2.0
+        ii, kk, ss = ii[keep], kk[keep], ss[keep]
+        del P
         # the intervals on both sides of the sample, as coarse intervals
         jj = np.concatenate([ss - 1, ss])
         ii = np.concatenate([ii, ii])
