@@ -134,6 +134,8 @@ def test_injected_encounter(catalogue, kind):
     (closest,) = [e for e in mine if abs((e.tca - tca).total_seconds()) < 1.0]
     assert abs(closest.miss_km - 1.2) < 0.02
     assert closest.norad_id_1 == 48274
+    # the station's hard-body radius from the catalogue (20 m, sourced) + the default 5 m
+    assert closest.hbr_m == 25.0
     if kind == "head-on":
         assert closest.relative_speed_km_s > 15.0
     if kind == "eccentric":

@@ -10,6 +10,7 @@ maximum probability.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -27,26 +28,30 @@ from orbitkit.errors import UserError
 from orbitkit.propagation import element_set_list
 from orbitkit.timeutil import parse_utc, to_julian
 
-__all__ = ["find_conjunctions", "hard_body_radius_m", "DEFAULT_HBR_M", "CSS_HBR_M",
-           "DEFAULT_THRESHOLD_KM"]
+__all__ = ["find_conjunctions", "hard_body_radius_m", "DEFAULT_HBR_M", "DEFAULT_THRESHOLD_KM"]
 
 DEFAULT_THRESHOLD_KM = 5.0
 #: Hard-body radius of an object the catalogue gives none for [m] (stated default: a
 #: sphere enclosing a typical small satellite or upper-stage fragment).
 DEFAULT_HBR_M = 5.0
-#: The China Space Station's hard-body radius [m]: the sphere about the node that holds the
-#: T of modules: a 17.9 m laboratory module (Wentian: 17.9 m long, 4.2 m diameter) on each
-#: side of the node, plus half of Tianhe's 4.2 m diameter: 17.9 + 2.1 = 20.0 m (Tianhe,
-#: 16.6 m long, reaches less far aft). Solar arrays are left out (light structures).
-#: Sources: Xinhua via window-to-china.de, 2021-05-02 (Tianhe 16.6 m x 4.2 m, T shape with
-#: a lab on each side); sputniknews.com 2022-07-24 (Wentian 17.9 m x 4.2 m).
-CSS_HBR_M = 20.0
-_CSS_NORAD = {48274, 53239, 54216}
+
+
+@functools.lru_cache(maxsize=1)
+def _catalogue_radii() -> dict[int, float]:
+    try:
+        from orbitkit.catalog import load_catalog
+
+        return {m.norad_id: float(m.hard_body_radius_m) for m in load_catalog().members()
+                if m.norad_id is not None and m.hard_body_radius_m is not None}
+    except Exception:  # noqa: BLE001 - a broken user catalogue is reported by its own verbs
+        return {}
 
 
 def hard_body_radius_m(es: ElementSet) -> float:
-    """The object's hard-body radius [m]: the station's from its modules, else the default."""
-    return CSS_HBR_M if es.norad_id in _CSS_NORAD else DEFAULT_HBR_M
+    """The object's hard-body radius [m]: the catalogue's ``hard_body_radius_m`` where it is
+    sourced (the China Space Station's modules: 20.0 m, from their published dimensions;
+    see catalog/tiangong.toml), else :data:`DEFAULT_HBR_M`."""
+    return _catalogue_radii().get(es.norad_id, DEFAULT_HBR_M)
 
 
 def _one_per_orbit(sets: list[ElementSet]) -> tuple[list[ElementSet], list[str]]:
