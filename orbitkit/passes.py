@@ -71,6 +71,7 @@ import numpy as np
 from orbitkit import frames
 from orbitkit.errors import UserError
 from orbitkit.horizon import HorizonMask, Mask, parse_horizon  # noqa: F401 - public here too
+from orbitkit.orbit_model import EARTH_RATE_RAD_S, MU_KM3_S2, earth_fixed_gravity
 from orbitkit.pass_results import (  # noqa: F401 - public here too
     PASS_KEYS,
     Pass,
@@ -110,8 +111,6 @@ CULMINATION_TOLERANCE_S = 0.2
 #: (end of civil twilight).
 TWILIGHT_SUN_ELEVATION_DEG = -6.0
 
-_MU_KM3_S2 = 398600.4418
-_EARTH_RATE_RAD_S = 7.2921150e-5
 _WGS84_A_KM = frames.WGS84_A_KM
 # Largest angle between the geodetic and the geocentric vertical on WGS84 [deg]
 # (0.1924 deg at 45 deg latitude), rounded up.
@@ -209,7 +208,7 @@ def coarse_step_s(
     l_out = _visibility_half_angle(e_mask - d, ratio)
     cos_psi = math.cos(l_out) / max(math.cos(l_in), 1e-12)
     psi = math.acos(min(1.0, max(-1.0, cos_psi)))
-    w = float(perigee_rate_rad_s) + _EARTH_RATE_RAD_S
+    w = float(perigee_rate_rad_s) + EARTH_RATE_RAD_S
     step = safety * 2.0 * psi / w
     return float(min(max(step, min_step_s), max_step_s))
 
@@ -237,20 +236,6 @@ class _OrbitModel(Protocol):
     def acceleration(self, s: int, t_s: np.ndarray, r: np.ndarray, v: np.ndarray
                      ) -> np.ndarray:
         """Earth-fixed acceleration [km/s²] (n, 3), for the rate of the elevation rate."""
-
-
-def _earth_fixed_gravity(r: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Point-mass gravity seen from the rotating Earth: ``-mu r/|r|³ - 2 w×v - w×(w×r)``.
-
-    J2 and drag (< 0.2 % of it in LEO) are left out: the result only steers Newton steps
-    towards a culmination and estimates their error, it never sets a time by itself.
-    """
-    r3 = np.einsum("ij,ij->i", r, r) ** 1.5
-    w = _EARTH_RATE_RAD_S
-    acc = -_MU_KM3_S2 * r / r3[:, None]
-    acc[:, 0] += 2.0 * w * v[:, 1] + w * w * r[:, 0]
-    acc[:, 1] += -2.0 * w * v[:, 0] + w * w * r[:, 1]
-    return acc
 
 
 class _Sgp4Orbits:
@@ -313,7 +298,7 @@ class _Sgp4Orbits:
 
     def acceleration(self, s: int, t_s: np.ndarray, r: np.ndarray, v: np.ndarray
                      ) -> np.ndarray:
-        return _earth_fixed_gravity(r, v)
+        return earth_fixed_gravity(r, v)
 
     def perigee(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rp = np.empty(self.n_sats)
@@ -325,7 +310,7 @@ class _Sgp4Orbits:
             ecc = min(max(sat.ecco, 0.0), 0.99)
             rp[i] = a_km * (1.0 - ecc)
             # vis-viva at perigee: v_p / r_p
-            rate[i] = math.sqrt(_MU_KM3_S2 * (1.0 + ecc) / rp[i] ** 3)
+            rate[i] = math.sqrt(MU_KM3_S2 * (1.0 + ecc) / rp[i] ** 3)
             revs[i] = sat.no_kozai * 1440.0 / (2.0 * math.pi)
         return rp, rate, revs
 
