@@ -364,6 +364,19 @@ class PlanningApi:
 
         return self._cached(("mixed", catalogue_part.lower(), wanted, at, until), mixed)
 
+    def _day_ephemeris(self, target: str, day: datetime, times: np.ndarray, step_min: float
+                       ) -> tuple[_Sets, list[str], Any]:
+        """The sets of a coverage TARGET for a day, their span warnings and their
+        ephemeris at ``times`` (cached per target, day and step); called with the slot held."""
+        from orbitkit.propagation import propagate
+
+        found = self._coverage_sets(target, day, times[-1])
+        warnings = found.warnings + _span_check(found.sets, times[0], times[-1],
+                                                f"date {day:%Y-%m-%d}")
+        eph = self._cached(("eph", target.lower(), day, step_min),
+                           lambda: propagate(found.sets, times))
+        return found, warnings, eph
+
     # ------------------------------------------------------------------ small endpoints
 
     def info(self) -> dict[str, Any]:
@@ -399,7 +412,6 @@ class PlanningApi:
         """
         from orbitkit.coverage import site_series
         from orbitkit.coverage_targets import epoch_times
-        from orbitkit.propagation import propagate
         from orbitkit.skyview import sky_view
 
         target = _text(q, "target", "beidou-3", LIMITS["target_chars_max"])
@@ -411,11 +423,7 @@ class PlanningApi:
         times = epoch_times(day, 24.0, step_min, hours_name="hours", step_name="step_min")
 
         with self._slot():
-            found = self._coverage_sets(target, day, times[-1])
-            warnings = found.warnings + _span_check(found.sets, times[0], times[-1],
-                                                    f"date {day:%Y-%m-%d}")
-            eph = self._cached(("eph", target.lower(), day, step_min),
-                               lambda: propagate(found.sets, times))
+            found, warnings, eph = self._day_ephemeris(target, day, times, step_min)
             classes, prns = self._labels(found)
             view = sky_view(found.sets, site, times, orbit_classes=classes, prns=prns)
             ok = eph.ok
@@ -593,7 +601,6 @@ class PlanningApi:
         30-minute step)."""
         from orbitkit.coverage import compute_coverage, make_grid
         from orbitkit.coverage_targets import epoch_times
-        from orbitkit.propagation import propagate
 
         target = _text(q, "target", "beidou-3", LIMITS["target_chars_max"])
         day = _day(q)
@@ -608,11 +615,7 @@ class PlanningApi:
                 f"limit of {LIMITS['map_point_epochs_max']:,.0f} point-epochs; use a larger "
                 "resolution_deg or step_min (orbitkit coverage has no such limit)", status=413)
         with self._slot():
-            found = self._coverage_sets(target, day, times[-1])
-            warnings = found.warnings + _span_check(found.sets, times[0], times[-1],
-                                                    f"date {day:%Y-%m-%d}")
-            eph = self._cached(("eph", target.lower(), day, step_min),
-                               lambda: propagate(found.sets, times))
+            found, warnings, eph = self._day_ephemeris(target, day, times, step_min)
             groups = None if found.groups is None else np.asarray(found.groups)
             result = compute_coverage(eph.r_itrs_km, times, grid, mask_deg=mask_deg,
                                       ok=eph.ok, groups=groups, group_names=found.group_names,
