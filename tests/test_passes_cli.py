@@ -224,6 +224,34 @@ def test_horizon_file_not_utf8_is_a_user_error(capsys, small_file, tmp_path):
     assert "mask.txt" in err and "UTF-8" in err and "internal error" not in err
 
 
+def test_horizon_file_read_like_element_files(capsys, monkeypatch, small_file, tmp_path):
+    """--horizon reads as --elements does: gzip, '-' (standard input) and a UTF-8
+    byte-order mark give the passes of the plain file. Before, a gzip file was "not
+    UTF-8", '-' a missing file, and a BOM silently dropped the first point as a header."""
+    import gzip
+
+    text = "0 25\n90 10\n180 10\n270 10\n"  # the first point matters: north at 25 deg
+    plain = tmp_path / "mask.txt"
+    plain.write_text(text)
+    packed = tmp_path / "mask.txt.gz"
+    packed.write_bytes(gzip.compress(text.encode()))
+    bom = tmp_path / "bom.txt"
+    bom.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    base = ["passes", "48274,49008", "--station", "beijing", "--start", START, "--days", "1",
+            "--elements", str(small_file), "--format", "json", "--horizon"]
+    status, want, err = run_cli(capsys, *base, str(plain))
+    assert status == 0, err
+    assert json.loads(want)
+    for path in (packed, bom):
+        status, got, err = run_cli(capsys, *base, str(path))
+        assert status == 0, err
+        assert got == want, path.name
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    status, got, err = run_cli(capsys, *base, "-")
+    assert status == 0, err
+    assert got == want
+
+
 def test_user_error_exit_status_from_argparse(small_file):
     with pytest.raises(SystemExit) as exc:
         main(["passes", "48274", "--start", START, "--elements", str(small_file)])
