@@ -187,7 +187,8 @@ class PassSearch:
     steps_s
         Coarse-scan step of each satellite [s], by NORAD number.
     failed_samples
-        Propagations (satellite × instant) that sgp4 could not do, over all phases.
+        Propagations (satellite × instant) that the orbit source could not do (an sgp4
+        error, a GNSS or OEM orbit without a state there), over all phases.
     incomplete_passes
         Passes dropped because their rise or set fell among failed samples.
     warnings

@@ -1280,7 +1280,8 @@ def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mas
 def _failure_warning(failed: int, incomplete: int, bad: list[int]) -> str:
     which = f" (NORAD {', '.join(map(str, bad[:10]))}{'...' if len(bad) > 10 else ''})" \
         if bad else ""
-    return (f"{failed} propagation samples failed in sgp4 or lay below "
+    # any orbit source: an sgp4 error code, a GNSS or OEM orbit with no state there, ...
+    return (f"{failed} propagation samples failed in their orbit source or lay below "
             f"{REENTRY_ALTITUDE_KM:g} km (re-entered){which} and were skipped"
             + (f"; {incomplete} passes touching them were dropped" if incomplete else ""))
 
