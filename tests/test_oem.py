@@ -190,6 +190,7 @@ def test_day_of_year_epochs_and_covariance_blocks_are_read():
     (_kvn(rows="2026-02-24T00:01:00 7000 0 0 0 7.5 0\n2026-02-24T00:00:00 1 2 3 4 5 6\n"),
      "epochs must increase"),
     ("<oem><body><segment><metadata>", "not well-formed XML"),
+    ("<?xml version='1.0'?><!DOCTYPE oem [<!ENTITY a 'b'>]><oem/>", "DOCTYPE/DTD"),
     ("OBJECT_NAME = X\n", "not a CCSDS OEM"),
 ])
 def test_bad_oem_is_refused_naming_the_line_and_field(text, message):

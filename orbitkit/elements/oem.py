@@ -496,6 +496,8 @@ def _parse_kvn(text: str, source: str) -> list[OemSegment]:
 def _parse_xml(text: str, source: str) -> list[OemSegment]:
     from xml.parsers import expat
 
+    from orbitkit.elements.ccsds_xml import local_name, parse_xml
+
     segments: list[OemSegment] = []
     stack: list[str] = []
     buf: list[str] = []
@@ -504,12 +506,9 @@ def _parse_xml(text: str, source: str) -> list[OemSegment]:
     saw_oem = False
     parser = expat.ParserCreate()
 
-    def local(tag: str) -> str:
-        return tag.rsplit(":", 1)[-1].rsplit("}", 1)[-1]
-
     def start(tag: str, _attrs: dict) -> None:
         nonlocal current, saw_oem
-        name = local(tag)
+        name = local_name(tag)
         stack.append(name)
         buf.clear()
         if name == "oem":
@@ -520,7 +519,7 @@ def _parse_xml(text: str, source: str) -> list[OemSegment]:
             vector.clear()
 
     def end(tag: str) -> None:
-        name = local(tag)
+        name = local_name(tag)
         stack.pop()
         value = "".join(buf).strip()
         buf.clear()
@@ -556,18 +555,7 @@ def _parse_xml(text: str, source: str) -> list[OemSegment]:
     def chars(data: str) -> None:
         buf.append(data)
 
-    def refuse_dtd(*_args: Any) -> None:
-        raise ElementFileError(f"{source}: XML with a DTD is refused (not an OEM)")
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = chars
-    parser.StartDoctypeDeclHandler = refuse_dtd
-    try:
-        parser.Parse(text, True)
-    except expat.ExpatError as exc:
-        raise ElementFileError(f"{source}, line {exc.lineno}: not well-formed XML "
-                               f"({expat.errors.messages[exc.code]})") from None
+    parse_xml(parser, text, source, kind="OEM", start=start, end=end, chars=chars)
     if not saw_oem:
         raise ElementFileError(f"{source}: XML without an <oem> element (not an OEM)")
     if not segments:
