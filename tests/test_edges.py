@@ -18,22 +18,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from orbitkit.cli import main
 from orbitkit.errors import TimeInputError
 from orbitkit.timeutil import parse_utc, time_grid, to_datetime64, to_julian
+from tests.cli_helpers import ORBITKIT, run_cli
 
 # the installed command, run as its own process
-ORBITKIT = [sys.executable, "-c", "import sys; from orbitkit.cli import main; sys.exit(main())"]
 T0 = "2026-02-24T06:00:00Z"
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        status = main(list(argv))
-    except SystemExit as exc:  # argparse's own usage errors
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def assert_user_error(status: int, out: str, err: str, *needles: str) -> None:

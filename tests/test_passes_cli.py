@@ -21,6 +21,7 @@ from orbitkit.cli import main
 from orbitkit.export import PASS_CSV_COLUMNS as CSV_COLUMNS
 from orbitkit.passes import Pass
 from orbitkit.sites import parse_site
+from tests.cli_helpers import ORBITKIT, run_cli
 from tests.passes_helpers import sets_from_file
 from tests.test_passes_skyfield import compare, skyfield_passes
 
@@ -29,7 +30,6 @@ BEIJING = "39.9042,116.4074,50"
 START = "2026-05-01T00:00:00Z"
 DONE_WHEN_IDS = [48274, 49008, 43655]
 # the installed command, run as its own process (no console-script path needed)
-ORBITKIT = [sys.executable, "-c", "import sys; from orbitkit.cli import main; sys.exit(main())"]
 
 
 def _pass_from_json(d: dict) -> Pass:
@@ -54,15 +54,6 @@ def small_file(tmp_path_factory, active_2026) -> Path:
     path = tmp_path_factory.mktemp("tle") / "small.tle"
     path.write_text("\n".join(keep) + "\n")
     return path
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        status = main(list(argv))
-    except SystemExit as exc:  # argparse's own usage errors
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 import pytest
 
-from orbitkit.cli import main
+from tests.cli_helpers import run_cli
 
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
@@ -40,16 +40,6 @@ def client(active_2026):
     api = PlanningApi([active_2026], offline=True)
     with TestClient(create_app(api=api), raise_server_exceptions=False) as c:
         yield c
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    try:
-        status = main(list(argv))
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 # ----------------------------------------------------------------------------- planning
