@@ -22,7 +22,7 @@ from orbitkit.export import PASS_CSV_COLUMNS as CSV_COLUMNS
 from orbitkit.passes import Pass
 from orbitkit.sites import parse_site
 from tests.cli_helpers import ORBITKIT, run_cli
-from tests.passes_helpers import sets_from_file
+from tests.passes_helpers import sets_from_file, tle_subset
 from tests.test_passes_skyfield import compare, skyfield_passes
 
 PASS_COLUMNS = CSV_COLUMNS[:-2]  # the pass keys; then kind and min_elevation_deg
@@ -45,15 +45,8 @@ def _pass_from_json(d: dict) -> Pass:
 @pytest.fixture(scope="module")
 def small_file(tmp_path_factory, active_2026) -> Path:
     """The done-when objects and a GEO, copied out of the 14,468-object snapshot."""
-    lines = Path(active_2026).read_text().splitlines()
-    want = {f"1 {n:05d}U" for n in [*DONE_WHEN_IDS, 43683]}
-    keep = []
-    for i in range(len(lines) - 2):
-        if lines[i + 1][:8] in want and lines[i + 2].startswith("2 "):
-            keep += lines[i:i + 3]
-    path = tmp_path_factory.mktemp("tle") / "small.tle"
-    path.write_text("\n".join(keep) + "\n")
-    return path
+    return tle_subset(active_2026, [*DONE_WHEN_IDS, 43683],
+                      tmp_path_factory.mktemp("tle") / "small.tle")
 
 
 @pytest.mark.slow
