@@ -133,6 +133,12 @@ def test_injected_encounter(catalogue, kind):
     # and the design: an event within 1 s and 20 m of what was injected
     (closest,) = [e for e in mine if abs((e.tca - tca).total_seconds()) < 1.0]
     assert abs(closest.miss_km - 1.2) < 0.02
+    # the all-pairs path (spatial hash over the scan grid) finds the same events
+    every = find_conjunctions([css, sec, *others], start=t0, stop=tca + timedelta(hours=2))
+    pair = [e for e in every.events if sec.norad_id in (e.norad_id_1, e.norad_id_2)
+            and 48274 in (e.norad_id_1, e.norad_id_2)]
+    assert [(e.tca_utc, round(e.miss_km, 6)) for e in sorted(pair, key=lambda e: e.tca)] == \
+        [(e.tca_utc, round(e.miss_km, 6)) for e in sorted(mine, key=lambda e: e.tca)]
     assert closest.norad_id_1 == 48274
     # the station's hard-body radius from the catalogue (20 m, sourced) + the default 5 m
     assert closest.hbr_m == 25.0
