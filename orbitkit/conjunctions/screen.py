@@ -32,7 +32,9 @@ Method, in stages
    ``d(t_j) + d(t_j+1) <= 2 D + V h`` and one end is within ``D + V h / 2``. So a spatial
    hash of the interpolated positions at each scan time (cell size ``R = D + 2 E_max +
    V_max h / 2``, the 27 neighbouring cells searched) finds the pair at one end, and the
-   interval is kept if ``d_j + d_j+1 <= 2 (D + E) + V h``.
+   interval is kept if ``d_j + d_j+1 <= 2 (D + E) + V h``. The few objects faster than
+   8.3 km/s (eccentric orbits near perigee) get a second hash sized for them, so the main
+   one is sized for ordinary LEO speeds.
 5. **Linear prune.** Over each half of the interval, from its nearer end, the relative
    position differs from ``rho + u tau`` by at most ``E + E' tau + A tau^2 / 2``, where ``A``
    bounds the relative acceleration (the gravity gradient ``2 mu / r^3`` times the
@@ -422,13 +424,8 @@ def _expand(start1: np.ndarray, n1: np.ndarray, start2: np.ndarray, n2: np.ndarr
     return start1[rep] + within // n2r, start2[rep] + within % n2r
 
 
-def grid_pairs(P: np.ndarray, radius_km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs of rows closer than ``radius_km`` at the same column: ``(i, k, s)`` with
-    ``i < k`` and ``|P[i, s] - P[k, s]| <= radius_km``. NaN positions are left out.
-
-    A spatial hash per column: cells of size ``radius_km``, the same cell and its 13
-    forward neighbours searched (a pair within the radius is in the same or adjacent cells).
-    """
+def _hash(P: np.ndarray, radius_km: float):
+    """Cell-sorted spatial hash of the finite positions of ``P`` (n, S, 3), per column."""
     n, S, _ = P.shape
     if S >= _OFF:
         raise ValueError("grid_pairs: too many columns in one call")
@@ -442,8 +439,37 @@ def grid_pairs(P: np.ndarray, radius_km: float) -> tuple[np.ndarray, np.ndarray,
     order = np.argsort(key, kind="stable")
     sk = key[order]
     first = np.flatnonzero(np.r_[True, sk[1:] != sk[:-1]])
-    cell_key = sk[first]
-    cell_n = np.diff(np.r_[first, sk.size])
+    return obj, smp, X, order, first, sk[first], np.diff(np.r_[first, sk.size])
+
+
+def _close(obj, smp, X, order, ai, bi, radius_km):
+    """Keep candidate pairs (sorted positions) within the radius: ``(i, k, s)``, ``i < k``."""
+    if not ai:
+        e = np.zeros(0, np.int64)
+        return e, e, e
+    # distances on the cell-sorted copy: partners in one cell are neighbours in memory
+    # (float32 rounds a coordinate by at most 1.2 m at 40,000 km: the 10 m added to the
+    # radius covers it; this only selects candidates, a superset is harmless)
+    Xs = X[order].astype(np.float32)
+    x = np.concatenate(ai)
+    y = np.concatenate(bi)
+    d = Xs[x] - Xs[y]
+    r32 = np.float32(radius_km + 0.01)
+    close = np.einsum("ij,ij->i", d, d) <= r32 * r32
+    x, y = order[x[close]], order[y[close]]
+    oi, ok_, s = obj[x], obj[y], smp[x]
+    swap = oi > ok_
+    return np.where(swap, ok_, oi), np.where(swap, oi, ok_), s
+
+
+def grid_pairs(P: np.ndarray, radius_km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs of rows closer than ``radius_km`` at the same column: ``(i, k, s)`` with
+    ``i < k`` and ``|P[i, s] - P[k, s]| <= radius_km``. NaN positions are left out.
+
+    A spatial hash per column: cells of size ``radius_km``, the same cell and its 13
+    forward neighbours searched (a pair within the radius is in the same or adjacent cells).
+    """
+    obj, smp, X, order, first, cell_key, cell_n = _hash(P, radius_km)
     ai: list[np.ndarray] = []
     bi: list[np.ndarray] = []
     many = np.flatnonzero(cell_n > 1)
@@ -463,22 +489,40 @@ def grid_pairs(P: np.ndarray, radius_km: float) -> tuple[np.ndarray, np.ndarray,
             x, y = _expand(first[hit], cell_n[hit], first[pos[hit]], cell_n[pos[hit]])
             ai.append(x)
             bi.append(y)
-    if not ai:
-        e = np.zeros(0, np.int64)
-        return e, e, e
-    # distances on the cell-sorted copy: partners in one cell are neighbours in memory
-    # (float32 rounds a coordinate by at most 1.2 m at 40,000 km: the 10 m added to the
-    # radius covers it; this only selects candidates, a superset is harmless)
-    Xs = X[order].astype(np.float32)
-    x = np.concatenate(ai)
-    y = np.concatenate(bi)
-    d = Xs[x] - Xs[y]
-    r32 = np.float32(radius_km + 0.01)
-    close = np.einsum("ij,ij->i", d, d) <= r32 * r32
-    x, y = order[x[close]], order[y[close]]
-    oi, ok_, s = obj[x], obj[y], smp[x]
-    swap = oi > ok_
-    return np.where(swap, ok_, oi), np.where(swap, oi, ok_), s
+    return _close(obj, smp, X, order, ai, bi, radius_km)
+
+
+def grid_pairs_of(P: np.ndarray, radius_km: float,
+                  rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """As :func:`grid_pairs`, for the pairs with at least one row in the mask ``rows``: the
+    marked rows' cells and all 26 neighbours are searched from the marked side only (few
+    rows: the fast, eccentric objects)."""
+    obj, smp, X, order, first, cell_key, cell_n = _hash(P, radius_km)
+    cell_of = np.repeat(np.arange(cell_key.size), cell_n)  # cell of each sorted position
+    sel = np.flatnonzero(rows[obj[order]])
+    ai: list[np.ndarray] = []
+    bi: list[np.ndarray] = []
+    if sel.size:
+        own = cell_key[cell_of[sel]]
+        ones = np.ones(sel.size, dtype=np.int64)
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for dz in (-1, 0, 1):
+                    target = own + (dx * _K + dy) * _K + dz
+                    pos = np.minimum(np.searchsorted(cell_key, target), cell_key.size - 1)
+                    hit = np.flatnonzero(cell_key[pos] == target)
+                    if hit.size:
+                        x, y = _expand(sel[hit], ones[hit], first[pos[hit]], cell_n[pos[hit]])
+                        # a marked partner is found from both sides: keep x < y then
+                        keep = (x != y) & ~(rows[obj[order[y]]] & (y < x))
+                        ai.append(x[keep])
+                        bi.append(y[keep])
+    return _close(obj, smp, X, order, ai, bi, radius_km)
+
+
+#: Objects faster than this [km/s] (eccentric orbits: their perigee speed) are screened by a
+#: second hash of their own, so that the main hash's cells need not be sized for them.
+FAST_SPLIT_KM_S = 8.3
 
 
 def screen_task(task: ScreenTask, shared: ScreenShared) -> TaskResult:
@@ -607,8 +651,14 @@ def _screen_task(task: ScreenTask, shared: ScreenShared) -> TaskResult:
         ii, kk, cc = (np.concatenate(x) for x in (ii_l, kk_l, cc_l))
     else:
         P = _scan_positions(r, v, H, m)
-        radius = D + 2.0 * E.max() + vmax.max() * h  # V_max h / 2 with V_max = 2 v_max
-        ii, kk, ss = grid_pairs(P, radius)
+        # V_max h / 2 with V_max = 2 v_max: pairs of ordinary objects in the main hash,
+        # pairs involving a faster object in a second one sized for them
+        fast = vmax > FAST_SPLIT_KM_S
+        v_main = float(vmax[~fast].max()) if (~fast).any() else 0.0
+        ii, kk, ss = grid_pairs(P, D + 2.0 * E.max() + v_main * h)
+        if fast.any():
+            fi, fk, fs = grid_pairs_of(P, D + 2.0 * E.max() + vmax.max() * h, fast)
+            ii, kk, ss = (np.concatenate(x) for x in ((ii, fi), (kk, fk), (ss, fs)))
         if task.b is not None:  # cross-block pairs only
             keep = (ii < n_a) != (kk < n_a)
             ii, kk, ss = ii[keep], kk[keep], ss[keep]
