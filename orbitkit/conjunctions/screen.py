@@ -568,50 +568,57 @@ def _scan_positions(r: np.ndarray, v: np.ndarray, H: float, m: int) -> np.ndarra
     return P
 
 
-def _sub_intervals(ii, kk, cc, r, v, objs, shared, stats):
-    """Scan sub-intervals of coarse intervals ``cc`` of pairs ``(ii, kk)`` (local rows) that
-    may hold an event: the speed test and the linear prune of stages 4-5. Returns
-    ``(ii, kk, cc, s)``: sub-interval ``s`` of coarse interval ``cc``."""
+def _basis_at(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(n, 4) cubic Hermite position and derivative weights at fractions ``x`` of the step,
+    for ``(r0, H v0, r1, H v1)``."""
+    x2, x3 = x * x, x * x * x
+    pos = np.stack((2 * x3 - 3 * x2 + 1, x3 - 2 * x2 + x, -2 * x3 + 3 * x2, x3 - x2), axis=1)
+    der = np.stack((6 * x2 - 6 * x, 3 * x2 - 4 * x + 1, -6 * x2 + 6 * x, 3 * x2 - 2 * x),
+                   axis=1)
+    return pos, der
+
+
+def _sub_intervals(ii, kk, cc, ss, r, v, objs, shared, stats):
+    """Scan intervals ``ss`` of coarse intervals ``cc`` of pairs ``(ii, kk)`` (local rows) that
+    may hold an event: the speed test and the linear prune of stages 4-5, on the relative
+    states Hermite-interpolated at both ends of each. Returns the survivors
+    ``(ii, kk, cc, ss)``."""
     bd = shared.bounds
     D = shared.threshold_km
     H = shared.coarse_s
     h = shared.scan_s
     m = int(round(H / h))
-    pos, der = _hermite_basis(m)
     gi, gk = objs[ii], objs[kk]
-    # relative coarse states at both ends, then (n, m+1, 3) relative positions/velocities
     dr0 = r[kk, cc] - r[ii, cc]
     dr1 = r[kk, cc + 1] - r[ii, cc + 1]
     dv0 = (v[kk, cc] - v[ii, cc]) * H
     dv1 = (v[kk, cc + 1] - v[ii, cc + 1]) * H
-    rho = (pos[None, :, 0, None] * dr0[:, None] + pos[None, :, 1, None] * dv0[:, None]
-           + pos[None, :, 2, None] * dr1[:, None] + pos[None, :, 3, None] * dv1[:, None])
-    u = (der[None, :, 0, None] * dr0[:, None] + der[None, :, 1, None] * dv0[:, None]
-         + der[None, :, 2, None] * dr1[:, None] + der[None, :, 3, None] * dv1[:, None]) / H
-    d = np.linalg.norm(rho, axis=2)  # (n, m+1)
+    ends = []
+    for x in (ss / m, (ss + 1) / m):
+        pw, dw = _basis_at(x)
+        rho = (pw[:, 0, None] * dr0 + pw[:, 1, None] * dv0 + pw[:, 2, None] * dr1
+               + pw[:, 3, None] * dv1)
+        u = (dw[:, 0, None] * dr0 + dw[:, 1, None] * dv0 + dw[:, 2, None] * dr1
+             + dw[:, 3, None] * dv1) / H
+        ends.append((rho, u, np.sqrt(np.einsum("ij,ij->i", rho, rho))))
+    (rho_a, u_a, da), (rho_b, u_b, db) = ends
     b4 = bd.b4_km_s4[gi] + bd.b4_km_s4[gk]
     Eij = hermite_error_km(H, b4)
     Evij = H ** 3 * b4 / 24.0
     Vij = bd.v_max_km_s[gi] + bd.v_max_km_s[gk]
-    # stage 4 on every sub-interval
-    ok = (d[:, :-1] + d[:, 1:] <= 2.0 * (D + Eij[:, None]) + Vij[:, None] * h)
-    p, s = np.nonzero(ok)
-    stats["after_speed_test"] += int(p.size)
-    if not p.size:
-        z = np.zeros(0, np.int64)
-        return z, z, z, z
+    ok = da + db <= 2.0 * (D + Eij) + Vij * h  # stage 4
+    stats["after_speed_test"] += int(ok.sum())
     half = h / 2.0
-    rho_max = np.minimum(d[p, s], d[p, s + 1]) + Eij[p] + Vij[p] * half
-    A = relative_acceleration_bound(rho_max, np.minimum(bd.r_lo_km[gi[p]], bd.r_lo_km[gk[p]]),
-                                    bd.floor_km_s2[gi[p]] + bd.floor_km_s2[gk[p]])
-    slack = Eij[p] + Evij[p] * half + A * half * half / 2.0
-    tau = np.full(p.size, half)
-    lb = np.minimum(_refine.segment_min_distance(rho[p, s], u[p, s], tau),
-                    _refine.segment_min_distance(rho[p, s + 1], -u[p, s + 1], tau)) - slack
-    keep = lb <= D
-    p, s = p[keep], s[keep]
-    stats["after_linear_prune"] += int(p.size)
-    return ii[p], kk[p], cc[p], s
+    rho_max = np.minimum(da, db) + Eij + Vij * half
+    A = relative_acceleration_bound(rho_max, np.minimum(bd.r_lo_km[gi], bd.r_lo_km[gk]),
+                                    bd.floor_km_s2[gi] + bd.floor_km_s2[gk])
+    slack = Eij + Evij * half + A * half * half / 2.0
+    tau = np.full(ii.size, half)
+    lb = np.minimum(_refine.segment_min_distance(rho_a, u_a, tau),
+                    _refine.segment_min_distance(rho_b, -u_b, tau)) - slack
+    keep = ok & (lb <= D)  # stage 5
+    stats["after_linear_prune"] += int(keep.sum())
+    return ii[keep], kk[keep], cc[keep], ss[keep]
 
 
 def _screen_task(task: ScreenTask, shared: ScreenShared) -> TaskResult:
@@ -621,7 +628,7 @@ def _screen_task(task: ScreenTask, shared: ScreenShared) -> TaskResult:
     h = shared.scan_s
     m = int(round(H / h))
     objs = task.a if task.b is None else np.concatenate([task.a, task.b])
-    stats = {"coarse_candidates": 0, "after_speed_test": 0, "after_linear_prune": 0,
+    stats = {"candidate_intervals": 0, "after_speed_test": 0, "after_linear_prune": 0,
              "refine_splits": 0, "refine_solves": 0, "skipped_intervals": 0}
     if objs.size < 2:
         return TaskResult([], 0, stats)
@@ -649,6 +656,7 @@ def _screen_task(task: ScreenTask, shared: ScreenShared) -> TaskResult:
             kk_l.append(k.astype(np.int64) + n_a)
             cc_l.append(c.astype(np.int64))
         ii, kk, cc = (np.concatenate(x) for x in (ii_l, kk_l, cc_l))
+        jj = None
     else:
         P = _scan_positions(r, v, H, m)
         # V_max h / 2 with V_max = 2 v_max: pairs of ordinary objects in the main hash,
@@ -667,26 +675,34 @@ def _screen_task(task: ScreenTask, shared: ScreenShared) -> TaskResult:
         keep = dist <= D + E[ii] + E[kk] + (vmax[ii] + vmax[kk]) * h / 2.0
         ii, kk, ss = ii[keep], kk[keep], ss[keep]
         del P
-        # the intervals on both sides of the sample, as coarse intervals
+        # the scan intervals on both sides of the sample
         jj = np.concatenate([ss - 1, ss])
         ii = np.concatenate([ii, ii])
         kk = np.concatenate([kk, kk])
         ok = (jj >= 0) & (jj < n_c * m)
-        ii, kk, cc = ii[ok], kk[ok], jj[ok] // m
+        ii, kk, jj = ii[ok], kk[ok], jj[ok]
     same = (grp[ii] >= 0) & (grp[ii] == grp[kk])
-    ii, kk, cc = ii[~same], kk[~same], cc[~same]
-    key = np.unique((ii * objs.size + kk) * n_c + cc)
-    cc = key % n_c
-    pk = key // n_c
+    ii, kk = ii[~same], kk[~same]
+    n_int = n_c * m if jj is not None else n_c
+    idx = jj[~same] if jj is not None else cc[~same]
+    key = np.unique((ii * objs.size + kk) * n_int + idx)
+    idx = key % n_int
+    pk = key // n_int
     ii, kk = pk // objs.size, pk % objs.size
+    if jj is not None:
+        cc, ss = idx // m, idx % m
+    else:  # every scan interval of each coarse candidate
+        cc = np.repeat(idx, m)
+        ii, kk = np.repeat(ii, m), np.repeat(kk, m)
+        ss = np.tile(np.arange(m), idx.size)
     finite = np.isfinite(r[ii, cc, 0]) & np.isfinite(r[ii, cc + 1, 0]) & \
         np.isfinite(r[kk, cc, 0]) & np.isfinite(r[kk, cc + 1, 0])
     stats["skipped_intervals"] += int((~finite).sum())
-    ii, kk, cc = ii[finite], kk[finite], cc[finite]
-    stats["coarse_candidates"] = int(ii.size)
-    chunk = 100000
-    parts = [_sub_intervals(ii[x:x + chunk], kk[x:x + chunk], cc[x:x + chunk], r, v, objs,
-                            shared, stats) for x in range(0, max(ii.size, 1), chunk)]
+    ii, kk, cc, ss = ii[finite], kk[finite], cc[finite], ss[finite]
+    stats["candidate_intervals"] = int(ii.size)
+    chunk = 500000
+    parts = [_sub_intervals(ii[x:x + chunk], kk[x:x + chunk], cc[x:x + chunk], ss[x:x + chunk],
+                            r, v, objs, shared, stats) for x in range(0, max(ii.size, 1), chunk)]
     ii, kk, cc, ss = (np.concatenate(x) for x in zip(*parts, strict=True))
     del r, v
     # ---- exact refinement on SGP4
