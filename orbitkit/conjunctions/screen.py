@@ -25,14 +25,18 @@ Method, in stages
    velocities from SGP4 every ``H`` seconds (coarse step), interpolated to a scan grid of
    step ``h = H / m`` by cubic Hermite polynomials. Their error is at most
    ``E = H^4 b4 / 384`` in position and ``E' = H^3 b4 / 24`` in velocity per object;
-   ``H`` is the largest step that keeps ``E`` of the worst pair under 1 km.
+   ``H`` is the largest step that keeps ``E`` of the worst pair under 1 km (10 km in target
+   mode, where stage 4 first runs on the exact coarse samples).
 4. **Candidates.** If a minimum at ``t*`` with ``d(t*) <= D`` lies in ``(t_j, t_j+1]``,
    then since ``|d'| <= |u| <= V`` (``V = v_max,1 + v_max,2``, the pair's own bound, not a
    fixed 16 km/s: an eccentric debris orbit gets its perigee speed),
    ``d(t_j) + d(t_j+1) <= 2 D + V h`` and one end is within ``D + V h / 2``. So a spatial
    hash of the interpolated positions at each scan time (cell size ``R = D + 2 E_max +
    V_max h / 2``, the 27 neighbouring cells searched) finds the pair at one end, and the
-   interval is kept if ``d_j + d_j+1 <= 2 (D + E) + V h``. The few objects faster than
+   interval is kept if ``d_j + d_j+1 <= 2 (D + E) + V h``. In target mode (a few objects
+   against many) the same inequality is applied first to the exact coarse samples
+   (``d_c + d_c+1 <= 2 D + V H``) and then to every scan interval of the coarse intervals
+   that pass, without a hash. The few objects faster than
    8.3 km/s (eccentric orbits near perigee) get a second hash sized for them, so the main
    one is sized for ordinary LEO speeds.
 5. **Linear prune.** Over each half of the interval, from its nearer end, the relative
