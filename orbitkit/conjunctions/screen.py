@@ -211,18 +211,17 @@ def coarse_step_s(b4_max: float, error_km: float = HERMITE_ERROR_KM) -> float:
 
 
 def _satrec_params(s: Satrec) -> tuple:
-    return (s.satnum, s.jdsatepoch, s.jdsatepochF, s.bstar, s.ndot, s.nddot, s.ecco,
-            s.argpo, s.inclo, s.mo, s.no_kozai, s.nodeo)
+    return (s.satnum, s.operationmode, s.jdsatepoch, s.jdsatepochF, s.bstar, s.ndot, s.nddot,
+            s.ecco, s.argpo, s.inclo, s.mo, s.no_kozai, s.nodeo)
 
 
 def _satrec_from(params: tuple) -> Satrec:
-    satnum, jd, jdf, bstar, ndot, nddot, ecco, argpo, inclo, mo, no, nodeo = params
+    satnum, mode, jd, jdf, bstar, ndot, nddot, ecco, argpo, inclo, mo, no, nodeo = params
     s = Satrec()
-    s.sgp4init(WGS72, "i", int(satnum) % 100000 if satnum else 0,
-               (jd + jdf) - 2433281.5, bstar, ndot, nddot, ecco, argpo, inclo, mo, no, nodeo)
-    # the epoch as twoline2rv computes it, and the original's epoch split (sgp4init splits
-    # it its own way, and sgp4() subtracts it from the requested date): a worker then
-    # propagates bit for bit like this process (all 14,468 objects of the 2026 snapshot)
+    s.sgp4init(WGS72, mode, satnum, (jd + jdf) - 2433281.5, bstar, ndot, nddot, ecco, argpo,
+               inclo, mo, no, nodeo)
+    # the epoch split as the original had it: sgp4() subtracts it from the requested date,
+    # so the rebuilt set propagates bit for bit like the original
     s.jdsatepoch, s.jdsatepochF = jd, jdf
     return s
 
