@@ -64,6 +64,7 @@ _MEMBER_FACTS: dict[str, type | tuple[type, ...]] = {
     "geo_longitude_deg": (int, float),
     "ltan_h": (int, float),
     "altitude_km": (int, float),
+    "hard_body_radius_m": (int, float),
     "inclination_deg": (int, float),
     "landing_site": dict,
     "note": str,
@@ -92,6 +93,7 @@ class Member:
     geo_longitude_deg: float | None = None
     ltan_h: float | None = None
     altitude_km: float | None = None
+    hard_body_radius_m: float | None = None
     inclination_deg: float | None = None
     landing_site: dict[str, Any] | None = None
     note: str | None = None
@@ -112,8 +114,8 @@ class Member:
             "status": self.status,
         }
         for key in ("status_date", "status_known_by", "launch_date", "prn", "plane", "slot",
-                    "geo_longitude_deg", "ltan_h", "altitude_km", "inclination_deg",
-                    "landing_site", "note"):
+                    "geo_longitude_deg", "ltan_h", "altitude_km", "hard_body_radius_m",
+                    "inclination_deg", "landing_site", "note"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
@@ -374,7 +376,11 @@ def _parse_member(raw: Any, index: int, key: str, sources: dict[str, str], path:
     for k in ("status_date", "status_known_by", "launch_date"):
         if k in values:
             values[k] = _iso(values[k])
-    for k in ("geo_longitude_deg", "ltan_h", "altitude_km", "inclination_deg"):
+    if "hard_body_radius_m" in raw:
+        _require(0.0 < raw["hard_body_radius_m"] < 1000.0, path, where,
+                 "hard_body_radius_m must be a radius in metres, > 0 and < 1000")
+    for k in ("geo_longitude_deg", "ltan_h", "altitude_km", "hard_body_radius_m",
+              "inclination_deg"):
         if k in values:
             values[k] = float(values[k])
     return Member(name=name.strip(), system_key=key,

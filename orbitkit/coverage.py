@@ -46,14 +46,30 @@ import math
 import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
 
+from orbitkit.coverage_grid import (  # noqa: F401 - public here too
+    REGIONS,
+    Grid,
+    Region,
+    _geodetic_points,
+    _nodes,
+    make_grid,
+    parse_region,
+)
+from orbitkit.coverage_results import (  # noqa: F401 - public here too
+    _POINT_FIELDS,
+    METRICS,
+    CoverageResult,
+    SiteSeries,
+    _json_number,
+)
 from orbitkit.errors import RequestTooLargeError, UserError
-from orbitkit.frames import WGS84_A_KM, WGS84_F, geodetic_to_itrs
+from orbitkit.frames import WGS84_A_KM, WGS84_F
 
 __all__ = [
     "REGIONS",
@@ -83,25 +99,8 @@ _B_KM = WGS84_A_KM * (1.0 - WGS84_F)  # polar radius: nothing on the ellipsoid i
 _NORMAL_TILT_RAD = math.radians(0.2)
 _CAP_MARGIN_RAD = math.radians(0.5)
 
-#: Named regions: (south, north, west, east) in degrees.
-REGIONS: dict[str, tuple[float, float, float, float]] = {
-    "global": (-90.0, 90.0, -180.0, 180.0),
-    # BeiDou's regional (RNSS) service area, 55S-55N, 70E-150E
-    "asia-pacific": (-55.0, 55.0, 70.0, 150.0),
-}
-
 #: The dilution-of-precision kinds computed by the kernel.
 DOP_KINDS = ("gdop", "pdop", "hdop", "vdop", "tdop")
-
-#: Map metrics: per-point summary name, colour-bar label.
-METRICS: dict[str, tuple[str, str]] = {
-    "visible": ("mean_visible", "mean number of satellites above the mask"),
-    "pdop": ("mean_pdop", "mean PDOP (dimensionless)"),
-    "hdop": ("mean_hdop", "mean HDOP (dimensionless)"),
-    "vdop": ("mean_vdop", "mean VDOP (dimensionless)"),
-    "gdop": ("mean_gdop", "mean GDOP (dimensionless)"),
-    "availability": ("availability", "PDOP availability (% of epochs)"),
-}
 
 # Chunk sizing. _CHUNK_ELEMENTS: elements of one per-pair work array (float32, 2 MiB; the
 # four arrays of a thread stay in the shared L3 cache). It is large on purpose: a numpy call
@@ -117,174 +116,6 @@ _TILE_POINTS = 384
 _MAX_POINT_EPOCHS = 5.0e9
 # Largest grid: the per-point summary maps take ~120 bytes a point (0.25 deg global is 1.04M).
 _MAX_POINTS = 2_500_000
-
-
-# ----------------------------------------------------------------------------- grid
-
-
-@dataclass(frozen=True)
-class Region:
-    """A latitude/longitude box, degrees; ``east_deg`` may exceed 180 across the antimeridian."""
-
-    south_deg: float
-    north_deg: float
-    west_deg: float
-    east_deg: float
-    name: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "south_deg": self.south_deg,
-            "north_deg": self.north_deg,
-            "west_deg": self.west_deg,
-            "east_deg": self.east_deg,
-        }
-
-    def label(self) -> str:
-        """Short text for titles: the name, or the box."""
-        if self.name and self.name in REGIONS:
-            return self.name
-        return (f"{self.south_deg:g}..{self.north_deg:g} deg lat, "
-                f"{self.west_deg:g}..{self.east_deg:g} deg lon")
-
-
-def parse_region(text: str | Region | Sequence[float]) -> Region:
-    """Read a region: ``global``, ``asia-pacific`` or ``S,N,W,E`` in degrees.
-
-    Raises
-    ------
-    UserError
-        When the text is neither a known name nor four numbers in range with S < N.
-    """
-    if isinstance(text, Region):
-        return text
-    if isinstance(text, str):
-        key = text.strip().lower()
-        if key in REGIONS:
-            return Region(*REGIONS[key], name=key)
-        parts = [p for p in key.replace(" ", "").split(",") if p != ""]
-        try:
-            values = [float(p) for p in parts]
-        except ValueError:
-            values = []
-        if len(values) != 4:
-            raise UserError(
-                f"region {text!r}: give 'global', 'asia-pacific' or S,N,W,E in degrees "
-                "(e.g. -60,60,50,170)"
-            )
-        name = text.strip()
-    else:
-        values = [float(v) for v in text]
-        if len(values) != 4:
-            raise UserError("region: expected four numbers S,N,W,E in degrees")
-        name = ",".join(f"{v:g}" for v in values)
-    south, north, west, east = values
-    if not all(math.isfinite(v) for v in values):
-        raise UserError(f"region {name!r}: values must be finite")
-    if not (-90.0 <= south <= north <= 90.0):
-        raise UserError(f"region {name!r}: need -90 <= S <= N <= 90 (got S={south:g}, "
-                        f"N={north:g})")
-    if not (-360.0 <= west <= 360.0 and -360.0 <= east <= 360.0):
-        raise UserError(f"region {name!r}: longitudes must lie within -360..360 degrees")
-    if east < west:
-        # W > E means the box crosses the antimeridian (e.g. 160,-160)
-        east += 360.0
-    if east - west > 360.0:
-        raise UserError(f"region {name!r}: spans more than 360 degrees of longitude")
-    return Region(south, north, west, east, name=name)
-
-
-def _nodes(lo: float, hi: float, step: float) -> np.ndarray:
-    # every multiple of the step within [lo, hi], both ends included when they are multiples;
-    # the tolerance keeps 0.1-degree grids from losing an end to rounding
-    eps = 1e-9 * max(1.0, abs(lo), abs(hi)) / step
-    k0 = math.ceil(lo / step - eps)
-    k1 = math.floor(hi / step + eps)
-    k = np.arange(k0, k1 + 1, dtype=np.float64)
-    return np.round(k * step, 10)
-
-
-@dataclass(frozen=True)
-class Grid:
-    """A node-registered latitude/longitude grid on the WGS84 ellipsoid.
-
-    Attributes
-    ----------
-    region
-        The box the grid fills.
-    resolution_deg
-        Node spacing in degrees (latitude and longitude).
-    lat_deg, lon_deg
-        Node latitudes (south to north) and longitudes (west to east), degrees.
-    height_km
-        Height of every point above the ellipsoid, km.
-    """
-
-    region: Region
-    resolution_deg: float
-    lat_deg: np.ndarray
-    lon_deg: np.ndarray
-    height_km: float = 0.0
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        """(number of latitudes, number of longitudes)."""
-        return (self.lat_deg.size, self.lon_deg.size)
-
-    @property
-    def n_points(self) -> int:
-        return int(self.lat_deg.size * self.lon_deg.size)
-
-    def points_deg(self) -> tuple[np.ndarray, np.ndarray]:
-        """Flattened (lat, lon) of every point, latitude-major (row = one latitude)."""
-        lat, lon = np.meshgrid(self.lat_deg, self.lon_deg, indexing="ij")
-        return lat.ravel(), lon.ravel()
-
-
-def make_grid(
-    region: str | Region = "global", resolution_deg: float = 2.0, height_km: float = 0.0
-) -> Grid:
-    """Build the node-registered grid of a region.
-
-    Parameters
-    ----------
-    region
-        ``"global"``, ``"asia-pacific"``, ``"S,N,W,E"`` (degrees) or a :class:`Region`.
-    resolution_deg
-        Node spacing, degrees (> 0).
-    height_km
-        Height above the WGS84 ellipsoid of every point, km.
-    """
-    reg = parse_region(region)
-    if not (isinstance(resolution_deg, int | float) and math.isfinite(resolution_deg)
-            and resolution_deg > 0):
-        raise UserError(f"resolution {resolution_deg!r}: must be a positive number of degrees")
-    if resolution_deg > 90:
-        raise UserError(f"resolution {resolution_deg:g} deg: at most 90 degrees")
-    # a zero-width side (S == N or W == E: a point or a line asked for on purpose) is that
-    # latitude / longitude itself, not the grid nodes it happens to miss
-    lat = (np.array([reg.south_deg]) if reg.south_deg == reg.north_deg
-           else _nodes(reg.south_deg, reg.north_deg, resolution_deg))
-    lon = (np.array([reg.west_deg]) if reg.west_deg == reg.east_deg
-           else _nodes(reg.west_deg, reg.east_deg, resolution_deg))
-    if lat.size == 0 or lon.size == 0:
-        raise UserError(
-            f"region {reg.label()} holds no node of a {resolution_deg:g}-degree grid; "
-            "use a finer resolution or a larger region"
-        )
-    return Grid(reg, float(resolution_deg), lat, lon, float(height_km))
-
-
-def _geodetic_points(
-    lat_rad: np.ndarray, lon_rad: np.ndarray, h_km: float | np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Geodetic -> (ITRS position km (P,3), geodetic up unit vector (P,3)), float64."""
-    sl, cl = np.sin(lat_rad), np.cos(lat_rad)
-    so, co = np.sin(lon_rad), np.cos(lon_rad)
-    up = np.stack([cl * co, cl * so, sl], axis=-1)
-    pos = geodetic_to_itrs(lat_rad, lon_rad, h_km)
-    return pos, up
 
 
 # ----------------------------------------------------------------------------- constellations
@@ -920,188 +751,6 @@ class _TileSummary:
     hist: np.ndarray | None = None  # weighted histogram instead (very large runs)
 
 
-_POINT_FIELDS = ("mean_visible", "min_visible", "max_visible", "mean_gdop", "mean_pdop",
-                 "mean_hdop", "mean_vdop", "mean_tdop", "median_pdop", "p95_pdop",
-                 "dop_share", "availability")
-
-
-# ----------------------------------------------------------------------------- results
-
-
-@dataclass
-class CoverageResult:
-    """Coverage of one satellite set over one grid and time span.
-
-    Per-point arrays (shape ``grid.shape``) are in :attr:`maps`; over-all figures in
-    :attr:`summary`. Means of DOP are over the point-epochs that have a DOP (enough
-    satellites); availability is over all point-epochs.
-    """
-
-    grid: Grid
-    times: list[datetime]
-    mask_deg: float
-    pdop_threshold: float
-    n_satellites: int
-    summary: dict[str, Any]
-    maps: dict[str, np.ndarray]
-    satellites: list[dict[str, Any]] = field(default_factory=list)
-    constellations: list[str] = field(default_factory=list)
-    elements: dict[str, Any] = field(default_factory=dict)
-    label: str = ""
-
-    def to_dict(self, *, with_maps: bool = False) -> dict[str, Any]:
-        """JSON-ready summary (per-point maps only when asked; they are large)."""
-        from orbitkit.timeutil import format_utc
-
-        out: dict[str, Any] = {
-            "label": self.label,
-            "region": self.grid.region.to_dict(),
-            "resolution_deg": self.grid.resolution_deg,
-            "start_utc": format_utc(self.times[0]) if self.times else None,
-            "stop_utc": format_utc(self.times[-1]) if self.times else None,
-            "step_s": ((self.times[1] - self.times[0]).total_seconds()
-                       if len(self.times) > 1 else None),
-            "mask_deg": self.mask_deg,
-            "pdop_threshold": self.pdop_threshold,
-            "satellites": self.n_satellites,
-            "constellations": list(self.constellations),
-            **{k: _json_number(v) for k, v in self.summary.items()},
-        }
-        if self.elements:
-            out["elements"] = self.elements
-        if with_maps:
-            out["lat_deg"] = self.grid.lat_deg.tolist()
-            out["lon_deg"] = self.grid.lon_deg.tolist()
-            out["maps"] = {k: [[_json_number(x) for x in row] for row in v.tolist()]
-                           for k, v in self.maps.items()}
-        return out
-
-    def csv_rows(self) -> tuple[list[str], list[list[Any]]]:
-        """Header and rows of the per-point CSV: ``lat_deg, lon_deg`` then the summaries.
-
-        Each place is written once: on a global grid the ``lon = 180`` column (the
-        ``lon = -180`` meridian again) is left out, and each pole is one row (at
-        ``lon_deg`` 0) instead of one per longitude. Fractions and means are always
-        written with a decimal point (``1.0``, not ``1``); the visible-satellite counts
-        ``min_visible`` / ``max_visible`` are integers.
-        """
-        keys = [k for k in _POINT_FIELDS if k in self.maps]
-        lat_nodes = np.asarray(self.grid.lat_deg, dtype=float)
-        lon_nodes = np.asarray(self.grid.lon_deg, dtype=float)
-        n_lon = lon_nodes.size
-        if n_lon > 1 and np.isclose(lon_nodes[-1] - lon_nodes[0], 360.0):
-            n_lon -= 1  # the same meridian twice
-        lat, lon = np.meshgrid(lat_nodes, lon_nodes[:n_lon], indexing="ij")
-        keep = np.ones(lat.shape, dtype=bool)
-        pole = np.isclose(np.abs(lat_nodes), 90.0)
-        keep[pole, 1:] = False  # one row per pole
-        lon = np.where(pole[:, None], 0.0, lon)
-        lat, lon = lat[keep], lon[keep]
-        cols = [self.maps[k][:, :n_lon][keep] for k in keys]
-        rows = []
-        for i in range(lat.size):  # output formatting, not the hot path
-            row: list[Any] = [f"{lat[i]:.6g}", f"{lon[i] + 0.0:.6g}"]
-            for k, col in zip(keys, cols, strict=True):
-                v = col[i]
-                if k in ("min_visible", "max_visible"):
-                    row.append(int(v))
-                elif np.isfinite(v):
-                    text = f"{v:.5g}"
-                    row.append(text if any(c in text for c in ".en") else text + ".0")
-                else:
-                    row.append("")
-            rows.append(row)
-        return ["lat_deg", "lon_deg", *keys], rows
-
-    def to_xarray(self, *, site: SiteSeries | None = None) -> Any:
-        """An :class:`xarray.Dataset` on (lat, lon) with CF-1.8 attributes (needs the
-        ``netcdf`` extra); see :mod:`orbitkit.export_netcdf`."""
-        from orbitkit.export_netcdf import coverage_to_xarray
-
-        return coverage_to_xarray(self, site=site)
-
-    def metric_map(self, metric: str) -> tuple[np.ndarray, str]:
-        """(values on the grid, colour-bar label) of a map metric (see :data:`METRICS`)."""
-        if metric not in METRICS:
-            raise UserError(f"metric {metric!r}: choose one of {', '.join(METRICS)}")
-        key, label = METRICS[metric]
-        if key not in self.maps:
-            raise UserError(f"metric {metric!r} was not computed for this result; ask "
-                            f"compute_coverage for dops=({metric!r},)")
-        values = self.maps[key]
-        if metric == "availability":
-            values = values * 100.0
-            label = f"PDOP <= {self.pdop_threshold:g} availability (% of epochs)"
-        return values, label
-
-
-def _json_number(v: Any) -> Any:
-    if isinstance(v, float | np.floating):
-        return None if not np.isfinite(v) else round(float(v), 6)
-    if isinstance(v, np.integer):
-        return int(v)
-    return v
-
-
-@dataclass
-class SiteSeries:
-    """Visible satellites and DOP at one site for every epoch."""
-
-    name: str
-    lat_deg: float
-    lon_deg: float
-    height_km: float
-    times: list[datetime]
-    mask_deg: float
-    visible: np.ndarray
-    gdop: np.ndarray
-    pdop: np.ndarray
-    hdop: np.ndarray
-    vdop: np.ndarray
-    tdop: np.ndarray
-    label: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        from orbitkit.timeutil import format_utc
-
-        def arr(a: np.ndarray) -> list[Any]:
-            return [None if not np.isfinite(x) else round(float(x), 4) for x in a]
-
-        return {
-            "site": self.name,
-            "lat_deg": self.lat_deg,
-            "lon_deg": self.lon_deg,
-            "height_km": self.height_km,
-            "mask_deg": self.mask_deg,
-            "times_utc": [format_utc(t) for t in self.times],
-            "visible": [int(v) for v in self.visible],
-            "gdop": arr(self.gdop),
-            "pdop": arr(self.pdop),
-            "hdop": arr(self.hdop),
-            "vdop": arr(self.vdop),
-            "tdop": arr(self.tdop),
-        }
-
-    def to_frame(self) -> Any:
-        """A pandas DataFrame, one row per epoch: ``time_utc`` (UTC-aware), ``visible``
-        and the five DOPs (NaN where fewer than four satellites give none); needs pandas."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise ImportError("SiteSeries.to_frame() needs pandas (pip install pandas)") \
-                from None
-        return pd.DataFrame({
-            "time_utc": pd.to_datetime(list(self.times), utc=True),
-            "visible": np.asarray(self.visible, dtype=np.int64),
-            **{k: np.asarray(getattr(self, k), dtype=float)
-               for k in ("gdop", "pdop", "hdop", "vdop", "tdop")},
-        })
-
-    def to_xarray(self) -> Any:
-        """An :class:`xarray.Dataset` on ``time`` (needs the ``netcdf`` extra)."""
-        from orbitkit.export_netcdf import site_series_to_xarray
-
-        return site_series_to_xarray(self)
 
 
 # ----------------------------------------------------------------------------- drivers

@@ -31,7 +31,8 @@ from typing import Any
 from orbitkit.errors import UserError
 
 __all__ = ["CONSTELLATION_WORDS", "MAX_EPOCHS", "constellations_of", "elements_summary",
-           "epoch_times", "multi_gnss_sets", "split_coverage_target", "with_constellations"]
+           "epoch_times", "multi_gnss_sets", "navigation_orbit", "split_coverage_target",
+           "with_constellations"]
 
 #: Constellation words a TARGET may be made of (multi-constellation mode).
 CONSTELLATION_WORDS: dict[str, tuple[str, ...]] = {
@@ -130,7 +131,7 @@ def multi_gnss_sets(
             continue
         constellation = classify_constellation(es.name)
         if constellation in wanted:
-            if not _navigation_orbit(es):
+            if not navigation_orbit(es):
                 not_navigation.append(es.name)
                 continue
             sets.append(es)
@@ -161,7 +162,8 @@ def multi_gnss_sets(
 _MAX_NAVIGATION_REVS_PER_DAY = 5.0
 
 
-def _navigation_orbit(es: Any) -> bool:
+def navigation_orbit(es: Any) -> bool:
+    """Whether an element set can be a navigation satellite's (see above)."""
     revs_per_day = es.satrec.no_kozai * 1440.0 / (2.0 * math.pi)
     return revs_per_day < _MAX_NAVIGATION_REVS_PER_DAY and "ETALON" not in es.name.upper()
 

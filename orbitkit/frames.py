@@ -164,6 +164,23 @@ def rotate(matrix: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     return out
 
 
+def _rotate_z(x: np.ndarray, y: np.ndarray, z: np.ndarray, c: np.ndarray, s: np.ndarray
+              ) -> np.ndarray:
+    """``R3(θ) (x, y, z)`` as a new (..., T, 3) array, from ``c = cos θ``, ``s = sin θ``
+    (shape (T,)): ``(x c + y s, y c - x s, z)``. Pass ``-sin θ`` for ``R3(-θ)``.
+
+    Component by component into one output, as the conversions below always did: no
+    (T, 3, 3) matrix is built for their long (S, T) blocks.
+    """
+    out = np.empty(x.shape + (3,))
+    np.multiply(x, c, out=out[..., 0])
+    out[..., 0] += y * s
+    np.multiply(y, c, out=out[..., 1])
+    out[..., 1] -= x * s
+    out[..., 2] = z
+    return out
+
+
 def teme_to_itrs(
     r_teme_km: np.ndarray,
     v_teme_km_s: np.ndarray | None,
@@ -201,26 +218,14 @@ def teme_to_itrs(
     c = np.cos(theta)
     s = np.sin(theta)
     r = np.asarray(r_teme_km, dtype=np.float64)
-    r_out = np.empty(r.shape)
-    x, y = r[..., 0], r[..., 1]
-    np.multiply(x, c, out=r_out[..., 0])
-    r_out[..., 0] += y * s
-    np.multiply(y, c, out=r_out[..., 1])
-    r_out[..., 1] -= x * s
-    r_out[..., 2] = r[..., 2]
+    r_out = _rotate_z(r[..., 0], r[..., 1], r[..., 2], c, s)
     v_out = None
     if v_teme_km_s is not None:
         omega = gmst82_rate(jd_ut1, fr_ut1)
         v = np.asarray(v_teme_km_s, dtype=np.float64)
-        v_out = np.empty(v.shape)
-        vx, vy = v[..., 0], v[..., 1]
-        np.multiply(vx, c, out=v_out[..., 0])
-        v_out[..., 0] += vy * s
+        v_out = _rotate_z(v[..., 0], v[..., 1], v[..., 2], c, s)
         v_out[..., 0] += omega * r_out[..., 1]
-        np.multiply(vy, c, out=v_out[..., 1])
-        v_out[..., 1] -= vx * s
         v_out[..., 1] -= omega * r_out[..., 0]
-        v_out[..., 2] = v[..., 2]
     if polar_motion is not None:
         w = _polar_motion_matrix(*polar_motion)
         if w.shape[0] == 1:
@@ -321,15 +326,10 @@ def itrs_to_teme(
     """
     theta = gmst82(jd_ut1, fr_ut1)
     c = np.cos(theta)
-    s = np.sin(theta)
+    s = -np.sin(theta)  # R3(-θ)
     r = np.asarray(r_itrs_km, dtype=np.float64)
-    r_out = np.empty(r.shape)
     x, y = r[..., 0], r[..., 1]
-    np.multiply(x, c, out=r_out[..., 0])
-    r_out[..., 0] -= y * s
-    np.multiply(x, s, out=r_out[..., 1])
-    r_out[..., 1] += y * c
-    r_out[..., 2] = r[..., 2]
+    r_out = _rotate_z(x, y, r[..., 2], c, s)
     v_out = None
     if v_itrs_km_s is not None:
         omega = gmst82_rate(jd_ut1, fr_ut1)
@@ -337,12 +337,7 @@ def itrs_to_teme(
         # back to the rotating frame's inertial velocity, then rotate like the position
         vx = v[..., 0] - omega * y
         vy = v[..., 1] + omega * x
-        v_out = np.empty(v.shape)
-        np.multiply(vx, c, out=v_out[..., 0])
-        v_out[..., 0] -= vy * s
-        np.multiply(vx, s, out=v_out[..., 1])
-        v_out[..., 1] += vy * c
-        v_out[..., 2] = v[..., 2]
+        v_out = _rotate_z(vx, vy, v[..., 2], c, s)
     return r_out, v_out
 
 

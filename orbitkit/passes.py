@@ -52,20 +52,36 @@ and a pass whose rise or set falls among them is dropped and counted
 
 Kernel rules: no I/O, no plotting; times inside are float seconds from the window start
 (float64 keeps 1 µs over 200 years), turned into two-part Julian dates for sgp4.
+
+This module is the search; what it returns (:class:`Pass`, :class:`VisibilityInterval`,
+:class:`PassSearch`) lives in :mod:`orbitkit.pass_results` and the masks in
+:mod:`orbitkit.horizon`, both re-exported here.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any, Protocol
 
 import numpy as np
 
 from orbitkit import frames
 from orbitkit.errors import UserError
+from orbitkit.horizon import HorizonMask, Mask, parse_horizon  # noqa: F401 - public here too
+from orbitkit.orbit_model import EARTH_RATE_RAD_S, MU_KM3_S2, earth_fixed_gravity
+from orbitkit.pass_results import (  # noqa: F401 - public here too
+    PASS_KEYS,
+    Pass,
+    PassSearch,
+    VisibilityInterval,
+    _datetimes,
+    _iso_ms,
+    _make_passes,
+    pass_records,
+)
 from orbitkit.propagation import REENTRY_ALTITUDE_KM, element_set_list
 from orbitkit.sites import Site, parse_site
 from orbitkit.timeutil import format_utc, parse_utc
@@ -95,8 +111,6 @@ CULMINATION_TOLERANCE_S = 0.2
 #: (end of civil twilight).
 TWILIGHT_SUN_ELEVATION_DEG = -6.0
 
-_MU_KM3_S2 = 398600.4418
-_EARTH_RATE_RAD_S = 7.2921150e-5
 _WGS84_A_KM = frames.WGS84_A_KM
 # Largest angle between the geodetic and the geocentric vertical on WGS84 [deg]
 # (0.1924 deg at 45 deg latitude), rounded up.
@@ -110,438 +124,6 @@ _STEP_SAFETY = 0.8
 # cannot step over one.
 _SUNLIT_SAMPLE_S = 1200.0
 _GEO_REVS_PER_DAY = (0.9, 1.1)
-
-
-# --------------------------------------------------------------------------- masks
-
-
-@dataclass(frozen=True)
-class HorizonMask:
-    """An azimuth-dependent minimum elevation (terrain, buildings, antenna limits).
-
-    Parameters
-    ----------
-    az_deg, el_deg
-        Azimuths (degrees from north, clockwise) and the lowest usable elevation there
-        (degrees). Between the given azimuths the mask is interpolated linearly, across
-        north too (it is periodic); one point gives a constant mask. An azimuth of 360 is
-        the end of the circle (the value just west of north), so a file may list both 0
-        and 360; two points at one azimuth make a step (a building edge), in file order.
-    """
-
-    az_deg: tuple[float, ...]
-    el_deg: tuple[float, ...]
-
-    def __post_init__(self) -> None:
-        if len(self.az_deg) != len(self.el_deg) or not self.az_deg:
-            raise UserError("horizon mask: give at least one azimuth/elevation pair, and as "
-                            "many elevations as azimuths")
-        az = np.asarray(self.az_deg, dtype=float)
-        el = np.asarray(self.el_deg, dtype=float)
-        if not (np.all(np.isfinite(az)) and np.all(np.isfinite(el))):
-            raise UserError("horizon mask: azimuths and elevations must be finite numbers")
-        if np.any((el < -10.0) | (el >= 90.0)):
-            raise UserError("horizon mask: elevations must lie in -10..90 degrees (exclusive "
-                            "of 90)")
-        wrapped = np.mod(az, 360.0)
-        # 360 (or 720...) stays the end of the circle, not a second point at north: with
-        # both "0 A" and "360 B" the mask goes from A at north clockwise round to B
-        wrapped[(wrapped == 0.0) & (az > 0.0)] = 360.0
-        order = np.argsort(wrapped, kind="stable")
-        object.__setattr__(self, "az_deg", tuple(float(a) for a in wrapped[order]))
-        object.__setattr__(self, "el_deg", tuple(float(e) for e in el[order]))
-
-    @classmethod
-    def from_pairs(cls, pairs: Sequence[Sequence[float]]) -> HorizonMask:
-        """From ``[(az_deg, el_deg), ...]``."""
-        pairs = [tuple(p) for p in pairs]
-        if any(len(p) != 2 for p in pairs):
-            raise UserError("horizon mask: each entry must be an (azimuth, elevation) pair")
-        return cls(tuple(float(p[0]) for p in pairs), tuple(float(p[1]) for p in pairs))
-
-    @property
-    def min_deg(self) -> float:
-        """Lowest point of the mask [deg]; the whole mask is at or above it."""
-        return float(min(self.el_deg))
-
-    @property
-    def max_deg(self) -> float:
-        return float(max(self.el_deg))
-
-    def elevation_deg(self, az_deg: np.ndarray | float) -> np.ndarray:
-        """Mask elevation [deg] at azimuths [deg], interpolated linearly and periodically."""
-        az = np.mod(np.asarray(az_deg, dtype=float), 360.0)
-        if len(self.az_deg) == 1:
-            return np.full(az.shape, self.el_deg[0])
-        # periodic by hand: np.interp(period=360) folds 360 onto 0 and then interpolates
-        # between the two points at north, raising the mask between 0 and the next azimuth
-        xp = np.concatenate([[self.az_deg[-1] - 360.0], self.az_deg, [self.az_deg[0] + 360.0]])
-        fp = np.concatenate([[self.el_deg[-1]], self.el_deg, [self.el_deg[0]]])
-        return np.interp(az, xp, fp)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"az_deg": list(self.az_deg), "el_deg": list(self.el_deg)}
-
-
-def parse_horizon(text: str, *, source: str = "horizon") -> HorizonMask:
-    """Read a horizon mask from text: one ``AZ_DEG EL_DEG`` pair a line.
-
-    Separators may be spaces, tabs, commas or semicolons; ``#`` starts a comment; a
-    first line that is not numeric (a header) is skipped. Azimuths lie in 0..360 (both
-    ends may be given), elevations in -10..90.
-
-    Raises
-    ------
-    UserError
-        With the line number of the first unreadable or out-of-range line.
-    """
-    pairs: list[tuple[float, float]] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        parts = line.replace(",", " ").replace(";", " ").split()
-        if len(parts) > 2 and _two_numbers(parts):  # numbers first: not a header
-            raise UserError(f"{source}, line {number}: extra column(s) {' '.join(parts[2:])!r} "
-                            f"after azimuth and elevation in {raw.strip()!r}; give two numbers "
-                            "a line ('#' starts a comment)")
-        try:
-            values = [float(p) for p in parts]
-        except ValueError:
-            if not pairs and number <= 2:
-                continue  # a header line
-            raise UserError(f"{source}, line {number}: expected 'AZIMUTH_DEG ELEVATION_DEG', "
-                            f"got {raw.strip()!r}") from None
-        if len(values) != 2:
-            raise UserError(f"{source}, line {number}: expected two numbers (azimuth and "
-                            f"elevation in degrees), got {len(values)}")
-        az, el = values
-        if not 0.0 <= az <= 360.0:
-            raise UserError(f"{source}, line {number}: azimuth {az:g} must lie in 0..360 "
-                            "degrees (clockwise from north)")
-        if not -10.0 <= el < 90.0:
-            raise UserError(f"{source}, line {number}: elevation {el:g} must lie in -10..90 "
-                            "degrees (exclusive of 90)")
-        pairs.append((az, el))
-    if not pairs:
-        raise UserError(f"{source}: no azimuth/elevation pairs found")
-    return HorizonMask.from_pairs(pairs)
-
-
-def _two_numbers(parts: list[str]) -> bool:
-    try:
-        return all(map(math.isfinite, (float(parts[0]), float(parts[1]))))
-    except ValueError:
-        return False
-
-
-Mask = float | HorizonMask
-
-
-# --------------------------------------------------------------------------- results
-
-
-def _iso_ms(t: datetime) -> str:
-    """ISO 8601 UTC, milliseconds (truncated, as :func:`pass_records`), trailing ``Z``."""
-    if t.tzinfo is not UTC:
-        t = t.astimezone(UTC)
-    return t.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
-
-
-def _r3(x: float) -> float:
-    """``x`` rounded to 3 decimals; ``+ 0.0`` turns -0.0 into 0.0 (strict JSON readers and
-    people read "-0.0" as a sign error)."""
-    return round(x, 3) + 0.0
-
-
-@dataclass(slots=True)
-class Pass:
-    """One pass of a satellite over a station.
-
-    Times are aware UTC datetimes (microsecond resolution; rise and set are within
-    :data:`RISE_SET_TOLERANCE_S` of the true crossing, culmination within
-    :data:`CULMINATION_TOLERANCE_S`). Azimuths are degrees from north, clockwise;
-    elevations geometric, degrees. A cut end (``starts_before_window`` /
-    ``ends_after_window``) is the window's edge.
-    """
-
-    norad_id: int
-    name: str
-    station: str
-    rise_utc: datetime
-    rise_az_deg: float
-    max_utc: datetime
-    max_elevation_deg: float
-    max_az_deg: float
-    set_utc: datetime
-    set_az_deg: float
-    duration_s: float
-    visible: bool | None
-    starts_before_window: bool
-    ends_after_window: bool
-    #: Epoch of the element set in use at the culmination, when the object's sets switch
-    #: along the window (several sets of it were given); else ``None``.
-    elements_epoch_utc: datetime | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: times as ISO 8601 UTC with milliseconds and ``Z``."""
-        return _with_epoch(self, {
-            "norad_id": self.norad_id,
-            "name": self.name,
-            "station": self.station,
-            "rise_utc": _iso_ms(self.rise_utc),
-            "rise_az_deg": _r3(self.rise_az_deg),
-            "max_utc": _iso_ms(self.max_utc),
-            "max_elevation_deg": _r3(self.max_elevation_deg),
-            "max_az_deg": _r3(self.max_az_deg),
-            "set_utc": _iso_ms(self.set_utc),
-            "set_az_deg": _r3(self.set_az_deg),
-            "duration_s": _r3(self.duration_s),
-            "visible": self.visible,
-            "starts_before_window": self.starts_before_window,
-            "ends_after_window": self.ends_after_window,
-        })
-
-
-def _with_epoch(p: Pass, record: dict[str, Any]) -> dict[str, Any]:
-    """``record`` plus ``elements_epoch_utc`` when the pass says which set it used."""
-    if p.elements_epoch_utc is not None:
-        record["elements_epoch_utc"] = _iso_ms(p.elements_epoch_utc)
-    return record
-
-
-@dataclass(frozen=True)
-class VisibilityInterval:
-    """A stretch during which an object that does not rise and set is above the mask.
-
-    Used for geosynchronous orbits (GEO, IGSO) and for anything above the mask for the
-    whole window. Minimum and maximum elevation are sampled every minute (at most 5000
-    samples per interval), which for such objects is within a few thousandths of a degree.
-    """
-
-    norad_id: int
-    name: str
-    station: str
-    start_utc: datetime
-    start_az_deg: float
-    end_utc: datetime
-    end_az_deg: float
-    min_elevation_deg: float
-    max_elevation_deg: float
-    duration_s: float
-    starts_before_window: bool
-    ends_after_window: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": "visibility",
-            "norad_id": self.norad_id,
-            "name": self.name,
-            "station": self.station,
-            "start_utc": _iso_ms(self.start_utc),
-            "start_az_deg": _r3(self.start_az_deg),
-            "end_utc": _iso_ms(self.end_utc),
-            "end_az_deg": _r3(self.end_az_deg),
-            "min_elevation_deg": _r3(self.min_elevation_deg),
-            "max_elevation_deg": _r3(self.max_elevation_deg),
-            "duration_s": _r3(self.duration_s),
-            "starts_before_window": self.starts_before_window,
-            "ends_after_window": self.ends_after_window,
-        }
-
-
-def pass_records(passes: Sequence[Pass]) -> list[dict[str, Any]]:
-    """``[p.to_dict() for p in passes]``, formatted in bulk (numpy) for large outputs."""
-    n = len(passes)
-    if n == 0:
-        return []
-
-    def iso(attr: str) -> list[str]:
-        # integer microseconds since the epoch, truncated to milliseconds like to_dict
-        us = np.array([round(getattr(p, attr).timestamp() * 1e6) for p in passes],
-                      dtype=np.int64)
-        stamps = np.datetime_as_string((us // 1000).astype("datetime64[ms]"), unit="ms")
-        return np.char.add(stamps, "Z").tolist()
-
-    def num(attr: str) -> list[float]:
-        values = np.array([getattr(p, attr) for p in passes], dtype=float)
-        return (np.round(values, 3) + 0.0).tolist()
-
-    cols = {
-        "rise_utc": iso("rise_utc"), "rise_az_deg": num("rise_az_deg"),
-        "max_utc": iso("max_utc"), "max_elevation_deg": num("max_elevation_deg"),
-        "max_az_deg": num("max_az_deg"), "set_utc": iso("set_utc"),
-        "set_az_deg": num("set_az_deg"), "duration_s": num("duration_s"),
-    }
-    return [
-        _with_epoch(p, {
-            "norad_id": p.norad_id, "name": p.name, "station": p.station, "rise_utc": r,
-            "rise_az_deg": raz, "max_utc": m, "max_elevation_deg": mel, "max_az_deg": maz,
-            "set_utc": f, "set_az_deg": faz, "duration_s": d, "visible": p.visible,
-            "starts_before_window": p.starts_before_window,
-            "ends_after_window": p.ends_after_window})
-        for p, r, raz, m, mel, maz, f, faz, d in zip(
-            passes, *(cols[k] for k in ("rise_utc", "rise_az_deg", "max_utc",
-                                        "max_elevation_deg", "max_az_deg", "set_utc",
-                                        "set_az_deg", "duration_s")), strict=True)
-    ]
-
-
-class PassSearch:
-    """Everything one :func:`find_passes` call found.
-
-    Attributes
-    ----------
-    passes
-        :class:`Pass` objects sorted by rise time, then station, then NORAD number (built
-        on first access: a large search is kept as arrays until then).
-    intervals
-        :class:`VisibilityInterval` results (geosynchronous objects, never-setting ones).
-    start_utc, stop_utc
-        The search window.
-    stations
-        The stations searched, in order.
-    min_elevation_deg
-        Per station: the scalar mask, or ``None`` where a horizon mask was used.
-    steps_s
-        Coarse-scan step of each satellite [s], by NORAD number.
-    failed_samples
-        Propagations (satellite × instant) that sgp4 could not do, over all phases.
-    incomplete_passes
-        Passes dropped because their rise or set fell among failed samples.
-    warnings
-        Human-readable notes (failures, dropped passes).
-    """
-
-    def __init__(
-        self,
-        *,
-        start_utc: datetime,
-        stop_utc: datetime,
-        stations: list[Site],
-        min_elevation_deg: list[float | None],
-        passes: list[Pass] | None = None,
-        intervals: list[VisibilityInterval] | None = None,
-        steps_s: dict[int, float] | None = None,
-        failed_samples: int = 0,
-        incomplete_passes: int = 0,
-        warnings: list[str] | None = None,
-    ) -> None:
-        self.start_utc = start_utc
-        self.stop_utc = stop_utc
-        self.stations = stations
-        self.min_elevation_deg = min_elevation_deg
-        self._passes: list[Pass] | None = list(passes) if passes is not None else []
-        self._table: dict[str, Any] | None = None
-        self.intervals = list(intervals or [])
-        self.steps_s = dict(steps_s or {})
-        self.failed_samples = failed_samples
-        self.incomplete_passes = incomplete_passes
-        self.warnings = list(warnings or [])
-        #: Changes of element set inside the window (:class:`~orbitkit.elements.orbit.Switch`)
-        self.switches: list[Any] = []
-        self.failed_norad_ids: list[int] = []  # objects with failed samples
-
-    def __repr__(self) -> str:
-        return (f"PassSearch({len(self)} passes, {len(self.intervals)} intervals, "
-                f"{format_utc(self.start_utc)}..{format_utc(self.stop_utc)}, "
-                f"{len(self.stations)} stations)")
-
-    def __len__(self) -> int:
-        if self._passes is None and self._table is not None:
-            return int(self._table["rise"].size)
-        return len(self.passes)
-
-    def __iter__(self) -> Iterator[Pass]:
-        """The passes (as :attr:`passes`): ``for p in find_passes(...)`` and
-        ``passes_to_ical(search)`` work on the search itself."""
-        return iter(self.passes)
-
-    @property
-    def passes(self) -> list[Pass]:
-        if self._passes is None:
-            t = self._table
-            self._passes = _make_passes(t, t["max_t"], t["max_el"], t["max_az"], t["visible"],
-                                        t["ids"], t["names"], self.stations, self.start_utc)
-            if t.get("epoch") is not None:
-                for p, e in zip(self._passes, t["epoch"].tolist(), strict=True):
-                    p.elements_epoch_utc = None if e is None else e.replace(tzinfo=UTC)
-        return self._passes
-
-    @passes.setter
-    def passes(self, value: list[Pass]) -> None:
-        self._passes = list(value)
-
-    def _set_table(self, table: dict[str, Any]) -> None:
-        self._table = table
-        self._passes = None
-
-    def records(self) -> list[dict[str, Any]]:
-        """``[p.to_dict() for p in self.passes]``, fast: formatted from arrays in bulk."""
-        if self._passes is not None:
-            return pass_records(self._passes)
-        out = [dict(zip(PASS_KEYS, row, strict=True)) for row in self.rows()]
-        epoch = None if self._table is None else self._table.get("epoch")
-        if epoch is not None and not np.isnat(epoch).all():
-            stamps = np.datetime_as_string(epoch.astype("datetime64[ms]"), unit="ms")
-            for rec, stamp in zip(out, stamps.tolist(), strict=True):
-                if stamp != "NaT":
-                    rec["elements_epoch_utc"] = stamp + "Z"
-        return out
-
-    def rows(self) -> list[tuple[Any, ...]]:
-        """The values of :meth:`records` as tuples, in the order of :data:`PASS_KEYS`."""
-        return list(zip(*self.columns().values(), strict=True))
-
-    def columns(self) -> dict[str, list[Any]]:
-        """The values of :meth:`records` column by column, keyed by :data:`PASS_KEYS`."""
-        if self._passes is not None:
-            recs = pass_records(self._passes)
-            return {k: [r[k] for r in recs] for k in PASS_KEYS}
-        t = self._table
-        base = np.datetime64(self.start_utc.astimezone(UTC).replace(tzinfo=None), "us")
-
-        def iso(sec: np.ndarray) -> list[str]:
-            stamps = base + np.rint(sec * 1e6).astype("timedelta64[us]")
-            return np.char.add(np.datetime_as_string(stamps, unit="ms"), "Z").tolist()
-
-        def num(x: np.ndarray) -> list[float]:
-            return (np.round(np.asarray(x, dtype=float), 3) + 0.0).tolist()
-
-        ids = np.asarray(t["ids"])[t["sat"]].tolist()
-        names = [t["names"][s] for s in t["sat"].tolist()]
-        keys = [self.stations[j].key for j in t["sta"].tolist()]
-        cols = (ids, names, keys, iso(t["rise"]), num(t["rise_az"]), iso(t["max_t"]),
-                num(t["max_el"]), num(t["max_az"]), iso(t["set"]), num(t["set_az"]),
-                num(t["set"] - t["rise"]), list(t["visible"]),
-                t["start_cut"].tolist(), t["end_cut"].tolist())
-        return dict(zip(PASS_KEYS, cols, strict=True))
-
-    def to_frame(self) -> Any:
-        """pandas DataFrame of the passes then the visibility intervals, with a ``kind``
-        column (see :func:`orbitkit.tabular.pass_search_frame`); needs pandas."""
-        from orbitkit.tabular import pass_search_frame
-
-        return pass_search_frame(self)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "start_utc": format_utc(self.start_utc),
-            "stop_utc": format_utc(self.stop_utc),
-            "stations": [s.key for s in self.stations],
-            "passes": self.records(),
-            "intervals": [v.to_dict() for v in self.intervals],
-            "failed_samples": self.failed_samples,
-            "incomplete_passes": self.incomplete_passes,
-            "warnings": list(self.warnings),
-            **({"switches": [sw.to_dict() for sw in self.switches]} if self.switches else {}),
-        }
-
-
-#: Keys of :meth:`Pass.to_dict`, in order (the CSV columns).
-PASS_KEYS = ("norad_id", "name", "station", "rise_utc", "rise_az_deg", "max_utc",
-              "max_elevation_deg", "max_az_deg", "set_utc", "set_az_deg", "duration_s",
-              "visible", "starts_before_window", "ends_after_window")
 
 
 # --------------------------------------------------------------------------- step bound
@@ -626,7 +208,7 @@ def coarse_step_s(
     l_out = _visibility_half_angle(e_mask - d, ratio)
     cos_psi = math.cos(l_out) / max(math.cos(l_in), 1e-12)
     psi = math.acos(min(1.0, max(-1.0, cos_psi)))
-    w = float(perigee_rate_rad_s) + _EARTH_RATE_RAD_S
+    w = float(perigee_rate_rad_s) + EARTH_RATE_RAD_S
     step = safety * 2.0 * psi / w
     return float(min(max(step, min_step_s), max_step_s))
 
@@ -654,20 +236,6 @@ class _OrbitModel(Protocol):
     def acceleration(self, s: int, t_s: np.ndarray, r: np.ndarray, v: np.ndarray
                      ) -> np.ndarray:
         """Earth-fixed acceleration [km/s²] (n, 3), for the rate of the elevation rate."""
-
-
-def _earth_fixed_gravity(r: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Point-mass gravity seen from the rotating Earth: ``-mu r/|r|³ - 2 w×v - w×(w×r)``.
-
-    J2 and drag (< 0.2 % of it in LEO) are left out: the result only steers Newton steps
-    towards a culmination and estimates their error, it never sets a time by itself.
-    """
-    r3 = np.einsum("ij,ij->i", r, r) ** 1.5
-    w = _EARTH_RATE_RAD_S
-    acc = -_MU_KM3_S2 * r / r3[:, None]
-    acc[:, 0] += 2.0 * w * v[:, 1] + w * w * r[:, 0]
-    acc[:, 1] += -2.0 * w * v[:, 0] + w * w * r[:, 1]
-    return acc
 
 
 class _Sgp4Orbits:
@@ -730,7 +298,7 @@ class _Sgp4Orbits:
 
     def acceleration(self, s: int, t_s: np.ndarray, r: np.ndarray, v: np.ndarray
                      ) -> np.ndarray:
-        return _earth_fixed_gravity(r, v)
+        return earth_fixed_gravity(r, v)
 
     def perigee(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rp = np.empty(self.n_sats)
@@ -742,7 +310,7 @@ class _Sgp4Orbits:
             ecc = min(max(sat.ecco, 0.0), 0.99)
             rp[i] = a_km * (1.0 - ecc)
             # vis-viva at perigee: v_p / r_p
-            rate[i] = math.sqrt(_MU_KM3_S2 * (1.0 + ecc) / rp[i] ** 3)
+            rate[i] = math.sqrt(MU_KM3_S2 * (1.0 + ecc) / rp[i] ** 3)
             revs[i] = sat.no_kozai * 1440.0 / (2.0 * math.pi)
         return rp, rate, revs
 
@@ -1528,26 +1096,6 @@ def _as_masks(n: int, min_elevation_deg: Any, horizon: Any) -> list[Mask]:
     return [float(v) for v in values]
 
 
-def _datetimes(start: datetime, t: np.ndarray) -> list[datetime]:
-    """Aware datetimes (to the microsecond) of offsets ``t`` [s] from ``start``."""
-    base = start.astimezone(UTC)
-    us = np.rint(np.asarray(t, dtype=float) * 1e6).astype(np.int64).tolist()
-    return [base + timedelta(microseconds=u) for u in us]
-
-
-def _make_passes(p, t_max, el_max, az_max, vis, ids, names, sites, start) -> list[Pass]:
-    rise = _datetimes(start, p["rise"])
-    top = _datetimes(start, t_max)
-    fall = _datetimes(start, p["set"])
-    keys = [site.key for site in sites]
-    cols = zip(p["sat"].tolist(), p["sta"].tolist(), rise, p["rise_az"].tolist(), top,
-               el_max.tolist(), az_max.tolist(), fall, p["set_az"].tolist(),
-               (p["set"] - p["rise"]).tolist(), vis, p["start_cut"].tolist(),
-               p["end_cut"].tolist(), strict=True)
-    return [Pass(ids[s], names[s], keys[j], r, raz, m, mel, maz, f, faz, d, v, c0, c1)
-            for s, j, r, raz, m, mel, maz, f, faz, d, v, c0, c1 in cols]
-
-
 def _is_element_set(es: Any) -> bool:
     from orbitkit.elements.model import ElementSet
 
@@ -1732,7 +1280,8 @@ def _find(orbits: _OrbitModel, ids: list[int], names: list[str], masks: list[Mas
 def _failure_warning(failed: int, incomplete: int, bad: list[int]) -> str:
     which = f" (NORAD {', '.join(map(str, bad[:10]))}{'...' if len(bad) > 10 else ''})" \
         if bad else ""
-    return (f"{failed} propagation samples failed in sgp4 or lay below "
+    # any orbit source: an sgp4 error code, a GNSS or OEM orbit with no state there, ...
+    return (f"{failed} propagation samples failed in their orbit source or lay below "
             f"{REENTRY_ALTITUDE_KM:g} km (re-entered){which} and were skipped"
             + (f"; {incomplete} passes touching them were dropped" if incomplete else ""))
 

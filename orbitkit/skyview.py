@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from orbitkit import frames
+from orbitkit.pass_results import _r3
 from orbitkit.sites import Site, parse_site
 
 __all__ = ["SkyView", "sky_view"]
@@ -95,10 +96,11 @@ class SkyView:
                     "time_utc": str(stamps[j]),
                     "norad_id": int(self.norad_ids[i]),
                     "name": self.names[i],
-                    "azimuth_deg": round(float(self.az_deg[i, j]), 3),
-                    "elevation_deg": round(float(self.el_deg[i, j]), 3),
-                    "range_km": round(float(self.range_km[i, j]), 3),
-                    "range_rate_km_s": round(float(self.range_rate_km_s[i, j]), 6),
+                    "azimuth_deg": _r3(float(self.az_deg[i, j])),
+                    "elevation_deg": _r3(float(self.el_deg[i, j])),
+                    "range_km": _r3(float(self.range_km[i, j])),
+                    # + 0.0: no "-0.0" after rounding, as _r3 (pass records) does
+                    "range_rate_km_s": round(float(self.range_rate_km_s[i, j]), 6) + 0.0,
                 }
                 if self.prns[i]:
                     rec["prn"] = self.prns[i]

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["pandas", "pass_search_frame", "sky_view_frame"]
+__all__ = ["pandas", "pass_search_frame", "sky_view_frame", "conjunction_search_frame"]
 
 
 def pandas(what: str) -> Any:
@@ -86,4 +86,30 @@ def sky_view_frame(view: Any, min_elevation_deg: float | None = 0.0) -> Any:
         "elevation_deg": view.el_deg[s_idx, t_idx],
         "range_km": view.range_km[s_idx, t_idx],
         "range_rate_km_s": view.range_rate_km_s[s_idx, t_idx],
+    })
+
+
+def conjunction_search_frame(search: Any) -> Any:
+    """One row per close approach of a conjunction search, sorted as the search is (by
+    miss distance): the JSON event keys, ``tca_utc`` as a UTC datetime, numbers unrounded,
+    plus the combined hard-body radius ``hbr_m``."""
+    pd = pandas("ConjunctionSearch.to_frame()")
+    events = list(search.events)
+    rtn = np.array([e.rtn_km for e in events], dtype=float).reshape(-1, 3)
+
+    def col(attr: str, dtype: Any = float) -> np.ndarray:
+        values = [getattr(e, attr) for e in events]
+        if dtype is float:
+            return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+        return np.array(values, dtype=dtype)
+
+    return pd.DataFrame({
+        "norad_id_1": col("norad_id_1", np.int64), "name_1": col("name_1", object),
+        "dse_1_d": col("dse_1_d"), "norad_id_2": col("norad_id_2", np.int64),
+        "name_2": col("name_2", object), "dse_2_d": col("dse_2_d"),
+        "tca_utc": pd.to_datetime([e.tca for e in events], utc=True).as_unit("ns"),
+        "miss_km": col("miss_km"), "relative_speed_km_s": col("relative_speed_km_s"),
+        "r_km": rtn[:, 0], "t_km": rtn[:, 1], "n_km": rtn[:, 2],
+        "max_probability": col("max_probability"), "dilution_km": col("dilution_km"),
+        "pc_method": col("pc_method", object), "hbr_m": col("hbr_m"),
     })

@@ -48,6 +48,19 @@ def sets_from_file(path: Path, norad_ids: Iterable[int]) -> list[ElementSet]:
     return [found[n] for n in norad_ids if n in found]
 
 
+def tle_subset(snapshot: Path, norad_ids: Iterable[int], path: Path) -> Path:
+    """Write the 3-line TLE blocks of ``norad_ids`` out of ``snapshot`` (file order) to
+    ``path``; returns ``path``."""
+    want = {f"1 {int(n):05d}U" for n in norad_ids}
+    lines = Path(snapshot).read_text().splitlines()
+    keep = []
+    for i in range(len(lines) - 2):
+        if lines[i + 1][:8] in want and lines[i + 2].startswith("2 "):
+            keep += lines[i:i + 3]
+    path.write_text("\n".join(keep) + "\n")
+    return path
+
+
 def visibility_half_angle(elev_rad: float, radius_km: float) -> float:
     """Earth-central angle of the circle where a satellite at ``radius_km`` has ``elev``."""
     return math.acos(R_EQ * math.cos(elev_rad) / radius_km) - elev_rad

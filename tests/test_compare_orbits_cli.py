@@ -114,3 +114,17 @@ def test_unknown_target_exit_2(capsys):
     status, out, err = _run(capsys, "compare-orbits", "beidou-9", "--elements", str(need(BRDC)),
                             "--elements", str(need(GFZ)), "--start", START)
     assert status == 2 and "beidou-9" in err
+
+
+def test_rtn_components_by_construction():
+    """Radial along r, cross-track along r x v, along-track completing the triad."""
+    import numpy as np
+
+    from orbitkit.gnss.compare import rtn_components
+
+    r = np.array([[7000e3, 0.0, 0.0], [0.0, 0.0, 26000e3]])
+    v = np.array([[0.0, 7.5e3, 0.0], [3.9e3, 0.0, 0.0]])
+    d = np.array([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]])
+    out = rtn_components(d, r, v)
+    np.testing.assert_allclose(out[0], [1.0, 2.0, 3.0])
+    np.testing.assert_allclose(out[1], [3.0, 1.0, 2.0])

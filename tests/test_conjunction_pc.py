@@ -132,3 +132,23 @@ def test_foster_symmetry_and_no_warning_for_good_input():
         a = foster_pc(r1, v1, c, r2, v2, c, 0.02)
         b = foster_pc(r2, v2, c, r1, v1, c, 0.02)
     assert a == pytest.approx(b, rel=1e-12)
+
+
+def test_vectorised_max_probability_matches_the_single_event_one():
+    """The screen computes SOCRATES's maximum probability for all events at once: the same
+    numbers as one event at a time (aspect ratio from the projected 100/300/100 m shape)."""
+    from orbitkit.conjunctions.pc import (
+        socrates_max_probability,
+        socrates_max_probability_many,
+    )
+
+    rng = np.random.default_rng(3)
+    r1 = rng.normal(size=(40, 3)) * 4000 + np.array([7000.0, 0, 0])
+    v1 = rng.normal(size=(40, 3)) * 4
+    r2 = r1 + rng.normal(size=(40, 3)) * rng.uniform(0.005, 3, size=(40, 1))
+    v2 = rng.normal(size=(40, 3)) * 4
+    many_p, many_d = socrates_max_probability_many(r1, v1, r2, v2, np.full(40, 0.02))
+    for k in range(40):
+        p, d = socrates_max_probability(r1[k], v1[k], r2[k], v2[k], 0.02)
+        assert many_p[k] == pytest.approx(p, rel=1e-9)
+        assert many_d[k] == pytest.approx(d, rel=1e-5)  # golden section stops at 1e-7 in log

@@ -18,22 +18,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from orbitkit.cli import main
 from orbitkit.errors import TimeInputError
 from orbitkit.timeutil import parse_utc, time_grid, to_datetime64, to_julian
+from tests.cli_helpers import ORBITKIT, run_cli
+from tests.passes_helpers import tle_subset
 
 # the installed command, run as its own process
-ORBITKIT = [sys.executable, "-c", "import sys; from orbitkit.cli import main; sys.exit(main())"]
 T0 = "2026-02-24T06:00:00Z"
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        status = main(list(argv))
-    except SystemExit as exc:  # argparse's own usage errors
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def assert_user_error(status: int, out: str, err: str, *needles: str) -> None:
@@ -49,14 +40,7 @@ def assert_user_error(status: int, out: str, err: str, *needles: str) -> None:
 @pytest.fixture(scope="module")
 def tianhe_file(tmp_path_factory, active_2026) -> Path:
     """CSS Tianhe (48274) and BeiDou-3 M1 (43001) out of the 2026-02-24 snapshot."""
-    lines = Path(active_2026).read_text().splitlines()
-    keep = []
-    for i in range(len(lines) - 2):
-        if lines[i + 1][:8] in ("1 48274U", "1 43001U") and lines[i + 2].startswith("2 "):
-            keep += lines[i:i + 3]
-    path = tmp_path_factory.mktemp("tle") / "tianhe.tle"
-    path.write_text("\n".join(keep) + "\n")
-    return path
+    return tle_subset(active_2026, [48274, 43001], tmp_path_factory.mktemp("tle") / "tianhe.tle")
 
 
 # ----------------------------------------------------------------------- 3. time range

@@ -39,17 +39,9 @@ START = "2026-05-01T00:00:00Z"
 @pytest.fixture(scope="module")
 def css_and_geo_file(tmp_path_factory, active_2026):
     """Tianhe (48274) and a BeiDou GEO (43683) copied out of the 2026 snapshot."""
-    from pathlib import Path
+    from tests.passes_helpers import tle_subset
 
-    lines = Path(active_2026).read_text().splitlines()
-    want = {"1 48274U", "1 43683U"}
-    keep = []
-    for i in range(len(lines) - 2):
-        if lines[i + 1][:8] in want and lines[i + 2].startswith("2 "):
-            keep += lines[i:i + 3]
-    path = tmp_path_factory.mktemp("tle") / "css_geo.tle"
-    path.write_text("\n".join(keep) + "\n")
-    return path
+    return tle_subset(active_2026, [48274, 43683], tmp_path_factory.mktemp("tle") / "css_geo.tle")
 
 
 def _run(capsys, *argv):

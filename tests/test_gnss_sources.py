@@ -118,3 +118,19 @@ def test_multi_gnss_coverage_from_the_nav_file(capsys):
     assert doc["constellations"] == ["BeiDou", "GPS", "Galileo", "GLONASS"]
     assert doc["mean_pdop"] < 1.2
     assert "left out as unhealthy (every record flagged): E14, E18, R25" in err
+
+
+def test_nav_file_through_standard_input():
+    """``--elements -`` with a gzipped navigation file on standard input: claimed and read
+    once (the head that recognises it is kept for the reader)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys; from orbitkit.cli import main; sys.exit(main())",
+         "ephemeris", "C19", "--elements", "-", "--start", START, "--stop",
+         "2023-01-01T00:01:00Z", "--format", "csv", "--offline"],
+        input=need(BRDC).read_bytes(), capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    rows = proc.stdout.decode().splitlines()
+    assert len(rows) == 3 and rows[1].startswith("2023-01-01T00:00:00Z,43001,BeiDou-3 M1,")

@@ -195,3 +195,12 @@ def test_two_files_merge_into_one_span(tmp_path, gfz):
     a = merged.positions(["C19", "G05"], np.array([t])).r_ecef_m
     b = gfz.positions(["C19", "G05"], np.array([t])).r_ecef_m
     assert np.abs(a - b).max() < 1e-6
+
+
+def test_offsets_beyond_one_second_are_refused(gfz):
+    """``offset_s`` (light time, differencing) acts after the span check, so it is bounded:
+    more than 1 s would be an extrapolation."""
+    t = gfz.epochs_gpst_ns[-1:]
+    assert np.isfinite(gfz.positions(["C19"], t, offset_s=0.5).r_ecef_m).all()
+    with pytest.raises(ValueError, match="at most 1 s"):
+        gfz.positions(["C19"], t, offset_s=300.0)

@@ -190,6 +190,7 @@ def test_day_of_year_epochs_and_covariance_blocks_are_read():
     (_kvn(rows="2026-02-24T00:01:00 7000 0 0 0 7.5 0\n2026-02-24T00:00:00 1 2 3 4 5 6\n"),
      "epochs must increase"),
     ("<oem><body><segment><metadata>", "not well-formed XML"),
+    ("<?xml version='1.0'?><!DOCTYPE oem [<!ENTITY a 'b'>]><oem/>", "DOCTYPE/DTD"),
     ("OBJECT_NAME = X\n", "not a CCSDS OEM"),
 ])
 def test_bad_oem_is_refused_naming_the_line_and_field(text, message):
@@ -231,3 +232,20 @@ def test_nominal_orbit_oem_says_so(capsys):
     (seg,) = parse_oem(capsys.readouterr().out)
     assert "NOMINAL DESIGN ORBIT" in seg.comments[0]
     json.dumps(seg.comments)
+
+
+def test_a_change_of_element_set_starts_a_new_segment(capsys, tle_dir):
+    """Two snapshots of the CSS switch at 2021-09-04 16:37:22Z (the position jumps 2,388
+    km there): the OEM holds one segment per set, each naming its own set, so no reader
+    interpolates across the jump (before: one segment, 1,230 km off between states)."""
+    argv = ["ephemeris", "48274", "--elements", str(tle_dir / "celestrak-active-2021-08-24.txt"),
+            "--elements", str(tle_dir / "celestrak-active-2021-09-20.txt"), "--offline",
+            "--start", "2021-09-04T12:00:00Z", "--stop", "2021-09-04T20:00:00Z",
+            "--step-s", "60", "--format", "oem"]
+    assert main(argv) == 0
+    out, err = capsys.readouterr()
+    first, second = parse_oem(out)
+    assert first.stop == np.datetime64("2021-09-04T16:37:00", "ns")
+    assert second.start == np.datetime64("2021-09-04T16:38:00", "ns")
+    assert "2021-08-24" in first.comments[0] and "2021-09-20" in second.comments[0]
+    assert "misses SGP4" not in err

@@ -173,3 +173,21 @@ def test_claiming_a_pipe_does_not_consume_it(monkeypatch, toy_file, active_2026,
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(tle.encode())))
     res = load_element_sets(str(CSS), files=["-"], at=T0, offline=True)
     assert res.sets[0].kind == "tle" and res.sets[0].line1 == css.line1
+
+
+def test_a_navigation_file_on_standard_input_is_a_broadcast_source(monkeypatch):
+    """The GNSS reader claims a gzipped RINEX file on standard input and reads all of it:
+    the same positions as from the file itself (issue 14 item 5's inputs, for every reader)."""
+    import io
+    import sys
+
+    from tests.gnss_helpers import BRDC, need
+
+    path = need(BRDC)
+    at = datetime(2023, 1, 1, 6, tzinfo=UTC)
+    times = time_grid(at, at + timedelta(hours=1), 600.0)
+    ref = propagate(load_element_sets("C19", files=[path], at=at, offline=True).sets, times)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes())))
+    res = load_element_sets("C19", files=["-"], at=at, offline=True)
+    assert res.sets[0].kind == "broadcast"
+    assert np.array_equal(propagate(res.sets, times).r_itrs_km, ref.r_itrs_km)

@@ -21,7 +21,8 @@ from orbitkit.cli import main
 from orbitkit.export import PASS_CSV_COLUMNS as CSV_COLUMNS
 from orbitkit.passes import Pass
 from orbitkit.sites import parse_site
-from tests.passes_helpers import sets_from_file
+from tests.cli_helpers import ORBITKIT, run_cli
+from tests.passes_helpers import sets_from_file, tle_subset
 from tests.test_passes_skyfield import compare, skyfield_passes
 
 PASS_COLUMNS = CSV_COLUMNS[:-2]  # the pass keys; then kind and min_elevation_deg
@@ -29,7 +30,6 @@ BEIJING = "39.9042,116.4074,50"
 START = "2026-05-01T00:00:00Z"
 DONE_WHEN_IDS = [48274, 49008, 43655]
 # the installed command, run as its own process (no console-script path needed)
-ORBITKIT = [sys.executable, "-c", "import sys; from orbitkit.cli import main; sys.exit(main())"]
 
 
 def _pass_from_json(d: dict) -> Pass:
@@ -45,24 +45,8 @@ def _pass_from_json(d: dict) -> Pass:
 @pytest.fixture(scope="module")
 def small_file(tmp_path_factory, active_2026) -> Path:
     """The done-when objects and a GEO, copied out of the 14,468-object snapshot."""
-    lines = Path(active_2026).read_text().splitlines()
-    want = {f"1 {n:05d}U" for n in [*DONE_WHEN_IDS, 43683]}
-    keep = []
-    for i in range(len(lines) - 2):
-        if lines[i + 1][:8] in want and lines[i + 2].startswith("2 "):
-            keep += lines[i:i + 3]
-    path = tmp_path_factory.mktemp("tle") / "small.tle"
-    path.write_text("\n".join(keep) + "\n")
-    return path
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        status = main(list(argv))
-    except SystemExit as exc:  # argparse's own usage errors
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
+    return tle_subset(active_2026, [*DONE_WHEN_IDS, 43683],
+                      tmp_path_factory.mktemp("tle") / "small.tle")
 
 
 @pytest.mark.slow
@@ -222,6 +206,34 @@ def test_horizon_file_not_utf8_is_a_user_error(capsys, small_file, tmp_path):
                                "beijing", "--elements", str(small_file), "--horizon", str(bad))
     assert status == 2 and out == ""
     assert "mask.txt" in err and "UTF-8" in err and "internal error" not in err
+
+
+def test_horizon_file_read_like_element_files(capsys, monkeypatch, small_file, tmp_path):
+    """--horizon reads as --elements does: gzip, '-' (standard input) and a UTF-8
+    byte-order mark give the passes of the plain file. Before, a gzip file was "not
+    UTF-8", '-' a missing file, and a BOM silently dropped the first point as a header."""
+    import gzip
+
+    text = "0 25\n90 10\n180 10\n270 10\n"  # the first point matters: north at 25 deg
+    plain = tmp_path / "mask.txt"
+    plain.write_text(text)
+    packed = tmp_path / "mask.txt.gz"
+    packed.write_bytes(gzip.compress(text.encode()))
+    bom = tmp_path / "bom.txt"
+    bom.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    base = ["passes", "48274,49008", "--station", "beijing", "--start", START, "--days", "1",
+            "--elements", str(small_file), "--format", "json", "--horizon"]
+    status, want, err = run_cli(capsys, *base, str(plain))
+    assert status == 0, err
+    assert json.loads(want)
+    for path in (packed, bom):
+        status, got, err = run_cli(capsys, *base, str(path))
+        assert status == 0, err
+        assert got == want, path.name
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    status, got, err = run_cli(capsys, *base, "-")
+    assert status == 0, err
+    assert got == want
 
 
 def test_user_error_exit_status_from_argparse(small_file):

@@ -154,6 +154,23 @@ def test_labels_of_the_wrong_length_are_refused_up_front(active_2026):
         sky_view(sets, "beijing", "2026-03-01T04:00:00Z", prns=["C1"] * 5)
 
 
+def test_json_has_no_negative_zero():
+    """Values that round to zero are written 0.0, never -0.0 (as the pass records): a
+    satellite at the horizon and at its closest approach wrote "elevation_deg": -0.0 and
+    "range_rate_km_s": -0.0."""
+    from orbitkit.sites import parse_site
+
+    view = SkyView(parse_site("beijing"), np.array([1]), ["SAT"],
+                   np.array(["2026-03-01T00:00:00"], dtype="datetime64[ns]"),
+                   az_deg=np.array([[-0.0001]]), el_deg=np.array([[-0.0]]),
+                   range_km=np.array([[2000.0]]), range_rate_km_s=np.array([[-1e-9]]),
+                   ok=np.array([[True]]))
+    text = json.dumps(view.to_dict(min_elevation_deg=None))
+    assert "-0.0" not in text
+    (row,) = view.rows(None)
+    assert row["elevation_deg"] == 0.0 and row["range_rate_km_s"] == 0.0
+
+
 def test_sky_plot_time_index_out_of_range_is_a_user_error():
     """``time_index=100`` on a 1-time view was an IndexError from inside the drawing loop;
     negative indices keep counting from the end."""

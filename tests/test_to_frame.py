@@ -64,3 +64,28 @@ def test_pandas_is_not_loaded_by_import_orbitkit():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_conjunction_search_frame_matches_the_events(active_2026):
+    """A small shell of the 2026 catalogue screened for half a day: one row per event,
+    the same numbers as the JSON events (which round them)."""
+    from orbitkit.conjunctions import EVENT_KEYS, find_conjunctions
+
+    sets = read_elements(active_2026).sets
+    hp = np.array([s.satrec.a * (1 - s.satrec.ecco) for s in sets]) * 6378.135 - 6378.135
+    shell = [s for s, h in zip(sets, hp, strict=True) if 540 <= h < 560]
+    pick = np.random.default_rng(1).choice(len(shell), 100, replace=False)
+    search = find_conjunctions([shell[i] for i in sorted(pick)],
+                               start="2026-03-01T00:00:00Z", stop="2026-03-01T12:00:00Z")
+    assert len(search) > 0
+    df = search.to_frame()
+    assert list(df.columns) == [*EVENT_KEYS, "hbr_m"]
+    assert str(df["tca_utc"].dtype) == "datetime64[ns, UTC]"
+    for (_, row), event in zip(df.iterrows(), search.events, strict=True):
+        d = event.to_dict()
+        # the JSON writes the TCA to the millisecond (its precision); the frame keeps all
+        assert abs((row["tca_utc"] - pd.Timestamp(d["tca_utc"])).total_seconds()) < 1e-3
+        for key in ("miss_km", "relative_speed_km_s", "r_km", "n_km", "dse_1_d"):
+            assert row[key] == pytest.approx(d[key], abs=1e-6), key
+        assert row["norad_id_2"] == d["norad_id_2"] and row["pc_method"] == d["pc_method"]
+    assert df["miss_km"].is_monotonic_increasing

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 import pytest
 
-from orbitkit.cli import main
+from tests.cli_helpers import run_cli
 
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
@@ -40,16 +40,6 @@ def client(active_2026):
     api = PlanningApi([active_2026], offline=True)
     with TestClient(create_app(api=api), raise_server_exceptions=False) as c:
         yield c
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    try:
-        status = main(list(argv))
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 # ----------------------------------------------------------------------------- planning
@@ -85,6 +75,9 @@ def test_planning_equals_coverage_cli_for_the_one_point_region(client, capsys, a
     assert web["satellites"] == cli["satellites"]
     if target == "gnss":
         assert web["constellations"] == ["BeiDou", "GPS", "Galileo", "GLONASS"]
+        # the 'active' snapshot's low-orbit COSMOS and the ETALON spheres are not GLONASS
+        (note,) = [w for w in web["warnings"] if "not navigation satellites" in w]
+        assert note.startswith("85 object(s)") and "not navigation" in err
     if target.startswith("beidou-3,"):  # BeiDou-3 from the catalogue, the others from files
         assert web["constellations"] == ["beidou-3", "GPS", "Galileo", "GLONASS"]
         # 35 BeiDou-3; about 30-40 each of GPS, Galileo, GLONASS (no low-orbit COSMOS)
@@ -324,6 +317,20 @@ def test_bad_input_is_a_4xx_with_a_json_error(client, tried, path, params, statu
     for word in words:
         assert word in body["error"], (word, body["error"])
     tried("web endpoint bad inputs")
+
+
+def test_messages_do_not_show_the_servers_folders(client, active_2026):
+    """An error that names what was tried says "1 element file(s), the cache", as the CLI
+    would, but not where the server keeps them."""
+    import os
+
+    r = client.get("/api/planning", params={"target": "99999", "lat": 40, "lon": 116,
+                                            "date": DAY})
+    assert r.status_code == 422
+    message = r.json()["error"]
+    assert "99999" in message and "the cache" in message
+    assert str(active_2026.parent) not in message
+    assert os.environ["ORBITKIT_CACHE_DIR"] not in message
 
 
 def test_an_internal_error_is_a_500_without_a_traceback(client, monkeypatch):

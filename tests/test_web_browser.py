@@ -321,3 +321,47 @@ def test_multi_gnss_and_a_horizon_file(server, browser, tmp_path):
     assert int(sky.get_attribute("data-above")) == api["visible"][0]
     dots = sky.find_elements("css selector", "circle.sat[data-masked='1']")
     assert dots, "the wall hides some satellites"
+
+
+def test_map_click_and_mask_number(server, browser):
+    """A click on the world map chooses that place (the URL follows); the mask number
+    re-counts the sky as the endpoint does for that mask."""
+    browser.get(f"{server}/?lat=0&lon=0&date={DAY}&t=0")
+    assert settle(browser) == "ready"
+    browser.execute_script("document.body.dataset.state = 'typing'")
+    # a person's click at 30 N, 120 E: the point's place on the screen from the map's own
+    # transform, then a real mouse event there
+    browser.execute_script("""
+        const svg = document.querySelector('[data-testid="world-map"]');
+        const p = svg.createSVGPoint();
+        p.x = (120 + 180) * 2; p.y = (90 - 30) * 2;
+        const s = p.matrixTransform(svg.getScreenCTM());
+        svg.dispatchEvent(new MouseEvent('click', {clientX: s.x, clientY: s.y, bubbles: true}));
+    """)
+    assert settle(browser) == "ready"
+    lat, lon = (float(v) for v in
+                by_testid(browser, "place-input").get_attribute("value").split(","))
+    assert abs(lat - 30) < 0.6 and abs(lon - 120) < 0.6  # a pixel is half a degree
+    assert f"lat={lat:g}" in browser.current_url
+    place = browser.find_element("css selector", '[data-role="place"]')
+    assert place.get_attribute("cx") == str((lon + 180) * 2)
+
+    def set_mask(value: str) -> str:
+        browser.execute_script(
+            "document.body.dataset.state = 'typing'; arguments[0].value = arguments[1]; "
+            "arguments[0].dispatchEvent(new Event('change'))", by_testid(browser, "mask-input"),
+            value)
+        return settle(browser)
+
+    # out of range: the server's message, not a silently blocked form
+    assert set_mask("95") == "error"
+    assert "'mask_deg': 95 is outside [-10, 90)" in by_testid(browser, "message").text
+    assert set_mask("30") == "ready"
+    assert "mask=30" in browser.current_url
+    with urllib.request.urlopen(f"{server}/api/planning?lat={lat}&lon={lon}&date={DAY}"
+                                "&mask_deg=30") as r:
+        api = json.load(r)
+    sky = by_testid(browser, "sky-plot")
+    assert int(sky.get_attribute("data-above")) == api["visible"][0]
+    assert int(by_testid(browser, "visible-chart").get_attribute("data-max")) == max(
+        api["visible"])

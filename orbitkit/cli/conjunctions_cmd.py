@@ -67,8 +67,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         metavar="R", help="combined hard-body radius for the maximum "
                         "probability, m (default: both objects' radii: the station 20 m from "
                         "its module dimensions, others 5 m)")
-    add_scheduler_option(parser)
     add_elements_options(parser)
+    add_scheduler_option(parser)
     add_format_option(parser, ("table", "csv", "json"), "table")
     parser.add_argument("--cdm-dir", dest="cdm_dir", metavar="DIR", default=None,
                         help="also write one CCSDS Conjunction Data Message (KVN) per event "

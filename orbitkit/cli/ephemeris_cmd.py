@@ -225,23 +225,22 @@ def _write_oem(args: argparse.Namespace, resolution: Any, times: np.ndarray) -> 
     if times.size > 1:
         mid = times[:-1] + (times[1:] - times[:-1]) // 2
         truth_r = propagate(resolution.sets, mid).position(frame)[0]
-        by_id = {int(n): i for i, n in enumerate(eph.norad_ids)}
         worst: dict[int, float] = {}
         for seg in segments:
-            i = by_id[seg.norad_id]
+            i = seg.index
             inside = seg.covers(mid)
             if not inside.any():
                 continue
             r, _ = seg.interpolate(mid[inside])
             err = np.linalg.norm(r - truth_r[i, inside], axis=1)
             err = float(np.nanmax(err)) if np.isfinite(err).any() else 0.0
-            worst[seg.norad_id] = max(worst.get(seg.norad_id, 0.0), err)
+            worst[i] = max(worst.get(i, 0.0), err)
             seg.comments.append(
                 f"Lagrange degree {seg.interpolation_degree} between these states "
                 f"reproduces SGP4 within {err * 1e3:.3g} m (checked at every midpoint)")
-        for norad, err in worst.items():
+        for i, err in worst.items():
             if err > _OEM_INTERP_WARN_KM:
-                name = eph.names[by_id[norad]]
+                name, norad = eph.names[i], int(eph.norad_ids[i])
                 warn(f"{name} (NORAD {norad}): interpolating the OEM at --step-s "
                      f"{args.step_s:g} misses SGP4 by up to {err * 1e3:.3g} m between "
                      "states; a smaller --step-s brings it under 1 mm (60 s does for LEO)")

@@ -19,7 +19,6 @@ import argparse
 import json
 import sys
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from orbitkit.cli._executor import add_scheduler_option, executor_from_args
@@ -74,6 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _horizons(paths: list[str], n_stations: int) -> list[Any] | None:
+    from orbitkit.elements.files import check_input, display_name, open_text
     from orbitkit.passes import parse_horizon
 
     if not paths:
@@ -81,18 +81,11 @@ def _horizons(paths: list[str], n_stations: int) -> list[Any] | None:
     if len(paths) not in (1, n_stations):
         raise UserError(f"--horizon: give one file for all stations or one per --station "
                         f"({n_stations}), not {len(paths)}")
-    masks = []
-    for p in paths:
-        path = Path(p)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UserError(f"--horizon {p}: cannot read it ({exc.strerror or exc})") from None
-        except UnicodeDecodeError as exc:
-            raise UserError(f"--horizon {p}: not UTF-8 text (byte {exc.start}); expected "
-                            "'AZ_DEG EL_DEG' lines") from None
-        masks.append(parse_horizon(text, source=str(path)))
-    return masks
+    for p in paths:  # every file is there before any is read
+        check_input(p, what="--horizon")
+    # read as element files are: '-' (standard input), pipes, gzip, a UTF-8 BOM dropped
+    return [parse_horizon(open_text(p, what="--horizon"), source=display_name(p))
+            for p in paths]
 
 
 def _fmt(x: float, digits: int = 1) -> str:

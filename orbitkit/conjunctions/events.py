@@ -136,6 +136,39 @@ class Conjunction:
                 "" if self.max_probability is None else f"{self.max_probability:.3E}",
                 "" if self.dilution_km is None else f"{self.dilution_km:.4f}"]
 
+    def distance_km(self, tau_s: np.ndarray) -> np.ndarray:
+        """Distance [km] at ``tau_s`` seconds from TCA on the straight-line model of the
+        encounter (relative velocity held fixed): within metres for a fly-by over tens of
+        seconds, what the figure draws."""
+        rho = np.asarray(self.r2_teme_km) - np.asarray(self.r1_teme_km)
+        u = np.asarray(self.v2_teme_km_s) - np.asarray(self.v1_teme_km_s)
+        tau = np.asarray(tau_s, dtype=float)
+        return np.linalg.norm(rho[None] + tau.reshape(-1)[:, None] * u[None], axis=1).reshape(
+            tau.shape)
+
+    def encounter_plane(self) -> dict[str, Any]:
+        """The encounter-plane picture: miss vector ``(x, z)`` [km] (x along the miss), the
+        combined hard-body radius [km], and the worst-case covariance of the maximum
+        probability (SOCRATES's shape sized to the dilution threshold) as a 2x2 [km^2]."""
+        from orbitkit.conjunctions.pc import (
+            SOCRATES_SIGMA_RTN_KM,
+            encounter_plane,
+            rtn_to_eci_covariance,
+        )
+
+        r1, v1 = np.asarray(self.r1_teme_km), np.asarray(self.v1_teme_km_s)
+        r2, v2 = np.asarray(self.r2_teme_km), np.asarray(self.v2_teme_km_s)
+        sig = np.diag(np.square(SOCRATES_SIGMA_RTN_KM))
+        c = rtn_to_eci_covariance(r1, v1, sig) + rtn_to_eci_covariance(r2, v2, sig)
+        miss, cp, _ = encounter_plane(r1, v1, r2, v2, c)
+        w, vec = np.linalg.eigh(cp)
+        ar = float(np.sqrt(w[1] / w[0]))
+        s = self.dilution_km or 0.0
+        # worst case: the major axis along the miss, sized to the dilution threshold
+        worst = np.diag([s * s, (s / ar) ** 2])
+        return {"miss_xz_km": (float(miss), 0.0), "hbr_km": self.hbr_m / 1000.0,
+                "covariance_km2": worst, "aspect_ratio": ar}
+
     def swapped(self) -> Conjunction:
         """The same event seen from object 2 (its RTN frame; same TCA, miss and speed)."""
         from orbitkit.conjunctions.refine import rtn_components
@@ -206,3 +239,11 @@ class ConjunctionSearch:
 
     def socrates_rows(self) -> list[list[Any]]:
         return [e.socrates_row() for e in self.events]
+
+    def to_frame(self) -> Any:
+        """pandas DataFrame, one row per event in this order: the JSON keys (numbers
+        unrounded, ``tca_utc`` a UTC datetime) and ``hbr_m``; see
+        :func:`orbitkit.tabular.conjunction_search_frame`. Needs pandas."""
+        from orbitkit.tabular import conjunction_search_frame
+
+        return conjunction_search_frame(self)

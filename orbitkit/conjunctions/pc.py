@@ -290,6 +290,39 @@ def alfano_max_pc(miss_km: float, hbr_km: float, aspect_ratio: float) -> tuple[f
     return pc(best), math.exp(best)
 
 
+def socrates_max_probability_many(r1_km: np.ndarray, v1_km_s: np.ndarray, r2_km: np.ndarray,
+                                  v2_km_s: np.ndarray,
+                                  hbr_km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`socrates_max_probability` for (n, 3) arrays of events at once (the aspect
+    ratio vectorised; the numerical maximum only where the body is not small)."""
+    r1, v1, r2, v2 = (np.asarray(x, float).reshape(-1, 3) for x in (r1_km, v1_km_s, r2_km,
+                                                                     v2_km_s))
+    hbr = np.broadcast_to(np.asarray(hbr_km, float), (r1.shape[0],))
+    sig = np.diag(np.square(SOCRATES_SIGMA_RTN_KM))
+    m1 = np.swapaxes(rtn_matrix(r1, v1), -1, -2)
+    m2 = np.swapaxes(rtn_matrix(r2, v2), -1, -2)
+    c = m1 @ sig @ np.swapaxes(m1, -1, -2) + m2 @ sig @ np.swapaxes(m2, -1, -2)
+    rel = r2 - r1
+    u = v2 - v1
+    y = u / np.linalg.norm(u, axis=1, keepdims=True)
+    h = np.cross(rel, u)
+    z = h / np.linalg.norm(h, axis=1, keepdims=True)
+    x = np.cross(y, z)
+    a = np.einsum("ni,nij,nj->n", x, c, x)
+    b = np.einsum("ni,nij,nj->n", x, c, z)
+    d = np.einsum("ni,nij,nj->n", z, c, z)
+    tr, det = a + d, a * d - b * b
+    disc = np.sqrt(np.maximum(tr * tr / 4 - det, 0.0))
+    lmax, lmin = tr / 2 + disc, tr / 2 - disc
+    ar = np.sqrt(lmax / lmin)
+    miss = np.linalg.norm(rel, axis=1)
+    pmax = ar * hbr ** 2 / (math.e * miss ** 2)
+    dil = miss / math.sqrt(2.0)
+    for k in np.flatnonzero(hbr >= 0.02 * miss):
+        pmax[k], dil[k] = alfano_max_pc(float(miss[k]), float(hbr[k]), float(ar[k]))
+    return pmax, dil
+
+
 def socrates_max_probability(r1_km, v1_km_s, r2_km, v2_km_s,
                              hbr_km: float) -> tuple[float, float]:
     """SOCRATES's maximum probability and dilution threshold [km] for states at TCA."""

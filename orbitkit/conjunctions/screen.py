@@ -25,14 +25,20 @@ Method, in stages
    velocities from SGP4 every ``H`` seconds (coarse step), interpolated to a scan grid of
    step ``h = H / m`` by cubic Hermite polynomials. Their error is at most
    ``E = H^4 b4 / 384`` in position and ``E' = H^3 b4 / 24`` in velocity per object;
-   ``H`` is the largest step that keeps ``E`` of the worst pair under 1 km.
+   ``H`` is the largest step that keeps ``E`` of the worst pair under 1 km (10 km in target
+   mode, where stage 4 first runs on the exact coarse samples).
 4. **Candidates.** If a minimum at ``t*`` with ``d(t*) <= D`` lies in ``(t_j, t_j+1]``,
    then since ``|d'| <= |u| <= V`` (``V = v_max,1 + v_max,2``, the pair's own bound, not a
    fixed 16 km/s: an eccentric debris orbit gets its perigee speed),
    ``d(t_j) + d(t_j+1) <= 2 D + V h`` and one end is within ``D + V h / 2``. So a spatial
    hash of the interpolated positions at each scan time (cell size ``R = D + 2 E_max +
    V_max h / 2``, the 27 neighbouring cells searched) finds the pair at one end, and the
-   interval is kept if ``d_j + d_j+1 <= 2 (D + E) + V h``.
+   interval is kept if ``d_j + d_j+1 <= 2 (D + E) + V h``. In target mode (a few objects
+   against many) the same inequality is applied first to the exact coarse samples
+   (``d_c + d_c+1 <= 2 D + V H``) and then to every scan interval of the coarse intervals
+   that pass, without a hash. The few objects faster than
+   8.3 km/s (eccentric orbits near perigee) get a second hash sized for them, so the main
+   one is sized for ordinary LEO speeds.
 5. **Linear prune.** Over each half of the interval, from its nearer end, the relative
    position differs from ``rho + u tau`` by at most ``E + E' tau + A tau^2 / 2``, where ``A``
    bounds the relative acceleration (the gravity gradient ``2 mu / r^3`` times the
@@ -205,18 +211,17 @@ def coarse_step_s(b4_max: float, error_km: float = HERMITE_ERROR_KM) -> float:
 
 
 def _satrec_params(s: Satrec) -> tuple:
-    return (s.satnum, s.jdsatepoch, s.jdsatepochF, s.bstar, s.ndot, s.nddot, s.ecco,
-            s.argpo, s.inclo, s.mo, s.no_kozai, s.nodeo)
+    return (s.satnum, s.operationmode, s.jdsatepoch, s.jdsatepochF, s.bstar, s.ndot, s.nddot,
+            s.ecco, s.argpo, s.inclo, s.mo, s.no_kozai, s.nodeo)
 
 
 def _satrec_from(params: tuple) -> Satrec:
-    satnum, jd, jdf, bstar, ndot, nddot, ecco, argpo, inclo, mo, no, nodeo = params
+    satnum, mode, jd, jdf, bstar, ndot, nddot, ecco, argpo, inclo, mo, no, nodeo = params
     s = Satrec()
-    s.sgp4init(WGS72, "i", int(satnum) % 100000 if satnum else 0,
-               (jd + jdf) - 2433281.5, bstar, ndot, nddot, ecco, argpo, inclo, mo, no, nodeo)
-    # the epoch as twoline2rv computes it, and the original's epoch split (sgp4init splits
-    # it its own way, and sgp4() subtracts it from the requested date): a worker then
-    # propagates bit for bit like this process (all 14,468 objects of the 2026 snapshot)
+    s.sgp4init(WGS72, mode, satnum, (jd + jdf) - 2433281.5, bstar, ndot, nddot, ecco, argpo,
+               inclo, mo, no, nodeo)
+    # the epoch split as the original had it: sgp4() subtracts it from the requested date,
+    # so the rebuilt set propagates bit for bit like the original
     s.jdsatepoch, s.jdsatepochF = jd, jdf
     return s
 
@@ -428,13 +433,8 @@ def _expand(start1: np.ndarray, n1: np.ndarray, start2: np.ndarray, n2: np.ndarr
     return start1[rep] + within // n2r, start2[rep] + within % n2r
 
 
-def grid_pairs(P: np.ndarray, radius_km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs of rows closer than ``radius_km`` at the same column: ``(i, k, s)`` with
-    ``i < k`` and ``|P[i, s] - P[k, s]| <= radius_km``. NaN positions are left out.
-
-    A spatial hash per column: cells of size ``radius_km``, the same cell and its 13
-    forward neighbours searched (a pair within the radius is in the same or adjacent cells).
-    """
+def _hash(P: np.ndarray, radius_km: float):
+    """Cell-sorted spatial hash of the finite positions of ``P`` (n, S, 3), per column."""
     n, S, _ = P.shape
     if S >= _OFF:
         raise ValueError("grid_pairs: too many columns in one call")
@@ -448,8 +448,37 @@ def grid_pairs(P: np.ndarray, radius_km: float) -> tuple[np.ndarray, np.ndarray,
     order = np.argsort(key, kind="stable")
     sk = key[order]
     first = np.flatnonzero(np.r_[True, sk[1:] != sk[:-1]])
-    cell_key = sk[first]
-    cell_n = np.diff(np.r_[first, sk.size])
+    return obj, smp, X, order, first, sk[first], np.diff(np.r_[first, sk.size])
+
+
+def _close(obj, smp, X, order, ai, bi, radius_km):
+    """Keep candidate pairs (sorted positions) within the radius: ``(i, k, s)``, ``i < k``."""
+    if not ai:
+        e = np.zeros(0, np.int64)
+        return e, e, e
+    # distances on the cell-sorted copy: partners in one cell are neighbours in memory
+    # (float32 rounds a coordinate by at most 1.2 m at 40,000 km: the 10 m added to the
+    # radius covers it; this only selects candidates, a superset is harmless)
+    Xs = X[order].astype(np.float32)
+    x = np.concatenate(ai)
+    y = np.concatenate(bi)
+    d = Xs[x] - Xs[y]
+    r32 = np.float32(radius_km + 0.01)
+    close = np.einsum("ij,ij->i", d, d) <= r32 * r32
+    x, y = order[x[close]], order[y[close]]
+    oi, ok_, s = obj[x], obj[y], smp[x]
+    swap = oi > ok_
+    return np.where(swap, ok_, oi), np.where(swap, oi, ok_), s
+
+
+def grid_pairs(P: np.ndarray, radius_km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs of rows closer than ``radius_km`` at the same column: ``(i, k, s)`` with
+    ``i < k`` and ``|P[i, s] - P[k, s]| <= radius_km``. NaN positions are left out.
+
+    A spatial hash per column: cells of size ``radius_km``, the same cell and its 13
+    forward neighbours searched (a pair within the radius is in the same or adjacent cells).
+    """
+    obj, smp, X, order, first, cell_key, cell_n = _hash(P, radius_km)
     ai: list[np.ndarray] = []
     bi: list[np.ndarray] = []
     many = np.flatnonzero(cell_n > 1)
@@ -458,6 +487,7 @@ def grid_pairs(P: np.ndarray, radius_km: float) -> tuple[np.ndarray, np.ndarray,
         keep = x < y
         ai.append(x[keep])
         bi.append(y[keep])
+        del x, y, keep
     for dx, dy, dz in _FORWARD:
         code = (dx * _K + dy) * _K + dz
         target = cell_key + code
@@ -468,17 +498,40 @@ def grid_pairs(P: np.ndarray, radius_km: float) -> tuple[np.ndarray, np.ndarray,
             x, y = _expand(first[hit], cell_n[hit], first[pos[hit]], cell_n[pos[hit]])
             ai.append(x)
             bi.append(y)
-    if not ai:
-        e = np.zeros(0, np.int64)
-        return e, e, e
-    x = order[np.concatenate(ai)]
-    y = order[np.concatenate(bi)]
-    d = X[x] - X[y]
-    close = np.einsum("ij,ij->i", d, d) <= radius_km * radius_km
-    x, y = x[close], y[close]
-    oi, ok_, s = obj[x], obj[y], smp[x]
-    swap = oi > ok_
-    return np.where(swap, ok_, oi), np.where(swap, oi, ok_), s
+    return _close(obj, smp, X, order, ai, bi, radius_km)
+
+
+def grid_pairs_of(P: np.ndarray, radius_km: float,
+                  rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """As :func:`grid_pairs`, for the pairs with at least one row in the mask ``rows``: the
+    marked rows' cells and all 26 neighbours are searched from the marked side only (few
+    rows: the fast, eccentric objects)."""
+    obj, smp, X, order, first, cell_key, cell_n = _hash(P, radius_km)
+    cell_of = np.repeat(np.arange(cell_key.size), cell_n)  # cell of each sorted position
+    sel = np.flatnonzero(rows[obj[order]])
+    ai: list[np.ndarray] = []
+    bi: list[np.ndarray] = []
+    if sel.size:
+        own = cell_key[cell_of[sel]]
+        ones = np.ones(sel.size, dtype=np.int64)
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for dz in (-1, 0, 1):
+                    target = own + (dx * _K + dy) * _K + dz
+                    pos = np.minimum(np.searchsorted(cell_key, target), cell_key.size - 1)
+                    hit = np.flatnonzero(cell_key[pos] == target)
+                    if hit.size:
+                        x, y = _expand(sel[hit], ones[hit], first[pos[hit]], cell_n[pos[hit]])
+                        # a marked partner is found from both sides: keep x < y then
+                        keep = (x != y) & ~(rows[obj[order[y]]] & (y < x))
+                        ai.append(x[keep])
+                        bi.append(y[keep])
+    return _close(obj, smp, X, order, ai, bi, radius_km)
+
+
+#: Objects faster than this [km/s] (eccentric orbits: their perigee speed) are screened by a
+#: second hash of their own, so that the main hash's cells need not be sized for them.
+FAST_SPLIT_KM_S = 8.3
 
 
 def screen_task(task: ScreenTask, shared: ScreenShared) -> TaskResult:
@@ -524,50 +577,57 @@ def _scan_positions(r: np.ndarray, v: np.ndarray, H: float, m: int) -> np.ndarra
     return P
 
 
-def _sub_intervals(ii, kk, cc, r, v, objs, shared, stats):
-    """Scan sub-intervals of coarse intervals ``cc`` of pairs ``(ii, kk)`` (local rows) that
-    may hold an event: the speed test and the linear prune of stages 4-5. Returns
-    ``(ii, kk, cc, s)``: sub-interval ``s`` of coarse interval ``cc``."""
+def _basis_at(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(n, 4) cubic Hermite position and derivative weights at fractions ``x`` of the step,
+    for ``(r0, H v0, r1, H v1)``."""
+    x2, x3 = x * x, x * x * x
+    pos = np.stack((2 * x3 - 3 * x2 + 1, x3 - 2 * x2 + x, -2 * x3 + 3 * x2, x3 - x2), axis=1)
+    der = np.stack((6 * x2 - 6 * x, 3 * x2 - 4 * x + 1, -6 * x2 + 6 * x, 3 * x2 - 2 * x),
+                   axis=1)
+    return pos, der
+
+
+def _sub_intervals(ii, kk, cc, ss, r, v, objs, shared, stats):
+    """Scan intervals ``ss`` of coarse intervals ``cc`` of pairs ``(ii, kk)`` (local rows) that
+    may hold an event: the speed test and the linear prune of stages 4-5, on the relative
+    states Hermite-interpolated at both ends of each. Returns the survivors
+    ``(ii, kk, cc, ss)``."""
     bd = shared.bounds
     D = shared.threshold_km
     H = shared.coarse_s
     h = shared.scan_s
     m = int(round(H / h))
-    pos, der = _hermite_basis(m)
     gi, gk = objs[ii], objs[kk]
-    # relative coarse states at both ends, then (n, m+1, 3) relative positions/velocities
     dr0 = r[kk, cc] - r[ii, cc]
     dr1 = r[kk, cc + 1] - r[ii, cc + 1]
     dv0 = (v[kk, cc] - v[ii, cc]) * H
     dv1 = (v[kk, cc + 1] - v[ii, cc + 1]) * H
-    rho = (pos[None, :, 0, None] * dr0[:, None] + pos[None, :, 1, None] * dv0[:, None]
-           + pos[None, :, 2, None] * dr1[:, None] + pos[None, :, 3, None] * dv1[:, None])
-    u = (der[None, :, 0, None] * dr0[:, None] + der[None, :, 1, None] * dv0[:, None]
-         + der[None, :, 2, None] * dr1[:, None] + der[None, :, 3, None] * dv1[:, None]) / H
-    d = np.linalg.norm(rho, axis=2)  # (n, m+1)
+    ends = []
+    for x in (ss / m, (ss + 1) / m):
+        pw, dw = _basis_at(x)
+        rho = (pw[:, 0, None] * dr0 + pw[:, 1, None] * dv0 + pw[:, 2, None] * dr1
+               + pw[:, 3, None] * dv1)
+        u = (dw[:, 0, None] * dr0 + dw[:, 1, None] * dv0 + dw[:, 2, None] * dr1
+             + dw[:, 3, None] * dv1) / H
+        ends.append((rho, u, np.sqrt(np.einsum("ij,ij->i", rho, rho))))
+    (rho_a, u_a, da), (rho_b, u_b, db) = ends
     b4 = bd.b4_km_s4[gi] + bd.b4_km_s4[gk]
     Eij = hermite_error_km(H, b4)
     Evij = H ** 3 * b4 / 24.0
     Vij = bd.v_max_km_s[gi] + bd.v_max_km_s[gk]
-    # stage 4 on every sub-interval
-    ok = (d[:, :-1] + d[:, 1:] <= 2.0 * (D + Eij[:, None]) + Vij[:, None] * h)
-    p, s = np.nonzero(ok)
-    stats["after_speed_test"] += int(p.size)
-    if not p.size:
-        z = np.zeros(0, np.int64)
-        return z, z, z, z
+    ok = da + db <= 2.0 * (D + Eij) + Vij * h  # stage 4
+    stats["after_speed_test"] += int(ok.sum())
     half = h / 2.0
-    rho_max = np.minimum(d[p, s], d[p, s + 1]) + Eij[p] + Vij[p] * half
-    A = relative_acceleration_bound(rho_max, np.minimum(bd.r_lo_km[gi[p]], bd.r_lo_km[gk[p]]),
-                                    bd.floor_km_s2[gi[p]] + bd.floor_km_s2[gk[p]])
-    slack = Eij[p] + Evij[p] * half + A * half * half / 2.0
-    tau = np.full(p.size, half)
-    lb = np.minimum(_refine.segment_min_distance(rho[p, s], u[p, s], tau),
-                    _refine.segment_min_distance(rho[p, s + 1], -u[p, s + 1], tau)) - slack
-    keep = lb <= D
-    p, s = p[keep], s[keep]
-    stats["after_linear_prune"] += int(p.size)
-    return ii[p], kk[p], cc[p], s
+    rho_max = np.minimum(da, db) + Eij + Vij * half
+    A = relative_acceleration_bound(rho_max, np.minimum(bd.r_lo_km[gi], bd.r_lo_km[gk]),
+                                    bd.floor_km_s2[gi] + bd.floor_km_s2[gk])
+    slack = Eij + Evij * half + A * half * half / 2.0
+    tau = np.full(ii.size, half)
+    lb = np.minimum(_refine.segment_min_distance(rho_a, u_a, tau),
+                    _refine.segment_min_distance(rho_b, -u_b, tau)) - slack
+    keep = ok & (lb <= D)  # stage 5
+    stats["after_linear_prune"] += int(keep.sum())
+    return ii[keep], kk[keep], cc[keep], ss[keep]
 
 
 def _screen_task(task: ScreenTask, shared: ScreenShared) -> TaskResult:
@@ -577,7 +637,7 @@ def _screen_task(task: ScreenTask, shared: ScreenShared) -> TaskResult:
     h = shared.scan_s
     m = int(round(H / h))
     objs = task.a if task.b is None else np.concatenate([task.a, task.b])
-    stats = {"coarse_candidates": 0, "after_speed_test": 0, "after_linear_prune": 0,
+    stats = {"candidate_intervals": 0, "after_speed_test": 0, "after_linear_prune": 0,
              "refine_splits": 0, "refine_solves": 0, "skipped_intervals": 0}
     if objs.size < 2:
         return TaskResult([], 0, stats)
@@ -605,34 +665,54 @@ def _screen_task(task: ScreenTask, shared: ScreenShared) -> TaskResult:
             kk_l.append(k.astype(np.int64) + n_a)
             cc_l.append(c.astype(np.int64))
         ii, kk, cc = (np.concatenate(x) for x in (ii_l, kk_l, cc_l))
+        jj = None
     else:
         P = _scan_positions(r, v, H, m)
-        radius = D + 2.0 * E.max() + vmax.max() * h  # V_max h / 2 with V_max = 2 v_max
-        ii, kk, ss = grid_pairs(P, radius)
-        del P
+        # V_max h / 2 with V_max = 2 v_max: pairs of ordinary objects in the main hash,
+        # pairs involving a faster object in a second one sized for them
+        fast = vmax > FAST_SPLIT_KM_S
+        v_main = float(vmax[~fast].max()) if (~fast).any() else 0.0
+        ii, kk, ss = grid_pairs(P, D + 2.0 * E.max() + v_main * h)
+        if fast.any():
+            fi, fk, fs = grid_pairs_of(P, D + 2.0 * E.max() + vmax.max() * h, fast)
+            ii, kk, ss = (np.concatenate(x) for x in ((ii, fi), (kk, fk), (ss, fs)))
         if task.b is not None:  # cross-block pairs only
             keep = (ii < n_a) != (kk < n_a)
             ii, kk, ss = ii[keep], kk[keep], ss[keep]
-        # the intervals on both sides of the sample, as coarse intervals
+        # the pair's own radius: D + E_ij + V_ij h / 2 (stage 4)
+        dist = np.linalg.norm(P[kk, ss] - P[ii, ss], axis=1)
+        keep = dist <= D + E[ii] + E[kk] + (vmax[ii] + vmax[kk]) * h / 2.0
+        ii, kk, ss = ii[keep], kk[keep], ss[keep]
+        del P
+        # the scan intervals on both sides of the sample
         jj = np.concatenate([ss - 1, ss])
         ii = np.concatenate([ii, ii])
         kk = np.concatenate([kk, kk])
         ok = (jj >= 0) & (jj < n_c * m)
-        ii, kk, cc = ii[ok], kk[ok], jj[ok] // m
+        ii, kk, jj = ii[ok], kk[ok], jj[ok]
     same = (grp[ii] >= 0) & (grp[ii] == grp[kk])
-    ii, kk, cc = ii[~same], kk[~same], cc[~same]
-    key = np.unique((ii * objs.size + kk) * n_c + cc)
-    cc = key % n_c
-    pk = key // n_c
+    ii, kk = ii[~same], kk[~same]
+    n_int = n_c * m if jj is not None else n_c
+    idx = jj[~same] if jj is not None else cc[~same]
+    key = np.sort((ii * objs.size + kk) * n_int + idx)  # sorted unique: faster than
+    key = key[np.r_[True, key[1:] != key[:-1]]]          # np.unique's hashing here
+    idx = key % n_int
+    pk = key // n_int
     ii, kk = pk // objs.size, pk % objs.size
+    if jj is not None:
+        cc, ss = idx // m, idx % m
+    else:  # every scan interval of each coarse candidate
+        cc = np.repeat(idx, m)
+        ii, kk = np.repeat(ii, m), np.repeat(kk, m)
+        ss = np.tile(np.arange(m), idx.size)
     finite = np.isfinite(r[ii, cc, 0]) & np.isfinite(r[ii, cc + 1, 0]) & \
         np.isfinite(r[kk, cc, 0]) & np.isfinite(r[kk, cc + 1, 0])
     stats["skipped_intervals"] += int((~finite).sum())
-    ii, kk, cc = ii[finite], kk[finite], cc[finite]
-    stats["coarse_candidates"] = int(ii.size)
-    chunk = 100000
-    parts = [_sub_intervals(ii[x:x + chunk], kk[x:x + chunk], cc[x:x + chunk], r, v, objs,
-                            shared, stats) for x in range(0, max(ii.size, 1), chunk)]
+    ii, kk, cc, ss = ii[finite], kk[finite], cc[finite], ss[finite]
+    stats["candidate_intervals"] = int(ii.size)
+    chunk = 500000
+    parts = [_sub_intervals(ii[x:x + chunk], kk[x:x + chunk], cc[x:x + chunk], ss[x:x + chunk],
+                            r, v, objs, shared, stats) for x in range(0, max(ii.size, 1), chunk)]
     ii, kk, cc, ss = (np.concatenate(x) for x in zip(*parts, strict=True))
     del r, v
     # ---- exact refinement on SGP4

@@ -10,6 +10,7 @@ maximum probability.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -19,7 +20,7 @@ import numpy as np
 
 from orbitkit.conjunctions import screen as _screen
 from orbitkit.conjunctions.events import PC_METHODS, Conjunction, ConjunctionSearch
-from orbitkit.conjunctions.pc import socrates_max_probability
+from orbitkit.conjunctions.pc import socrates_max_probability_many
 from orbitkit.conjunctions.refine import rtn_components
 from orbitkit.elements.model import ElementSet
 from orbitkit.elements.select import shared_orbit_groups
@@ -27,26 +28,30 @@ from orbitkit.errors import UserError
 from orbitkit.propagation import element_set_list
 from orbitkit.timeutil import parse_utc, to_julian
 
-__all__ = ["find_conjunctions", "hard_body_radius_m", "DEFAULT_HBR_M", "CSS_HBR_M",
-           "DEFAULT_THRESHOLD_KM"]
+__all__ = ["find_conjunctions", "hard_body_radius_m", "DEFAULT_HBR_M", "DEFAULT_THRESHOLD_KM"]
 
 DEFAULT_THRESHOLD_KM = 5.0
 #: Hard-body radius of an object the catalogue gives none for [m] (stated default: a
 #: sphere enclosing a typical small satellite or upper-stage fragment).
 DEFAULT_HBR_M = 5.0
-#: The China Space Station's hard-body radius [m]: the sphere about the node that holds the
-#: T of modules: a 17.9 m laboratory module (Wentian: 17.9 m long, 4.2 m diameter) on each
-#: side of the node, plus half of Tianhe's 4.2 m diameter: 17.9 + 2.1 = 20.0 m (Tianhe,
-#: 16.6 m long, reaches less far aft). Solar arrays are left out (light structures).
-#: Sources: Xinhua via window-to-china.de, 2021-05-02 (Tianhe 16.6 m x 4.2 m, T shape with
-#: a lab on each side); sputniknews.com 2022-07-24 (Wentian 17.9 m x 4.2 m).
-CSS_HBR_M = 20.0
-_CSS_NORAD = {48274, 53239, 54216}
+
+
+@functools.lru_cache(maxsize=1)
+def _catalogue_radii() -> dict[int, float]:
+    try:
+        from orbitkit.catalog import load_catalog
+
+        return {m.norad_id: float(m.hard_body_radius_m) for m in load_catalog().members()
+                if m.norad_id is not None and m.hard_body_radius_m is not None}
+    except Exception:  # noqa: BLE001 - a broken user catalogue is reported by its own verbs
+        return {}
 
 
 def hard_body_radius_m(es: ElementSet) -> float:
-    """The object's hard-body radius [m]: the station's from its modules, else the default."""
-    return CSS_HBR_M if es.norad_id in _CSS_NORAD else DEFAULT_HBR_M
+    """The object's hard-body radius [m]: the catalogue's ``hard_body_radius_m`` where it is
+    sourced (the China Space Station's modules: 20.0 m, from their published dimensions;
+    see catalog/tiangong.toml), else :data:`DEFAULT_HBR_M`."""
+    return _catalogue_radii().get(es.norad_id, DEFAULT_HBR_M)
 
 
 def _one_per_orbit(sets: list[ElementSet]) -> tuple[list[ElementSet], list[str]]:
@@ -149,7 +154,8 @@ def find_conjunctions(
     kept_ids = {id(es) for es in kept}
     is_target = [id(es) in kept_ids for es in objects[:n_targets]]
     targets_kept = [es for es, k in zip(objects[:n_targets], is_target, strict=True) if k]
-    others = [es for es in kept if es not in targets_kept]
+    target_ids = {id(es) for es in targets_kept}
+    others = [es for es in kept if id(es) not in target_ids]
     objects = targets_kept + others
     n_t = len(targets_kept)
     n = len(objects)
@@ -158,8 +164,26 @@ def find_conjunctions(
     duration = (t1 - t0).total_seconds()
     satrecs = [es.satrec for es in objects]
     bounds = _screen.orbit_bounds(satrecs, jd0 + fr0, jd0 + fr0 + duration / 86400.0)
-    H = _screen.coarse_step_s(float(bounds.b4_km_s4.max()) if n else 1e-12)
     cross = asets is not None
+    n_all = n
+    if cross and n > n_t:
+        # the shell filter before anything is propagated: objects whose band cannot come
+        # within the threshold of any target's band are answered here
+        lo, hi = bounds.r_lo_km, bounds.r_hi_km
+        near = np.zeros(n, dtype=bool)
+        near[:n_t] = True
+        for i in range(n_t):
+            near[n_t:] |= (lo[n_t:] - threshold_km <= hi[i]) & (hi[n_t:] + threshold_km >= lo[i])
+        keep = np.flatnonzero(near)
+        objects = [objects[i] for i in keep]
+        satrecs = [satrecs[i] for i in keep]
+        bounds = _screen.OrbitBounds(*(getattr(bounds, f)[keep] for f in (
+            "r_lo_km", "r_hi_km", "v_max_km_s", "b4_km_s4", "floor_km_s2")))
+        n = len(objects)
+    # cross mode tests coarse intervals on exact samples first, so a larger interpolation
+    # error (wider margins on the few survivors) buys a longer SGP4 step
+    H = _screen.coarse_step_s(float(bounds.b4_km_s4.max()) if n else 1e-12,
+                              10.0 if cross else _screen.HERMITE_ERROR_KM)
     target_h = scan_step_s or (60.0 if cross else 20.0)
     m = max(1, math.ceil(H / target_h - 1e-9))
     h = H / m
@@ -170,7 +194,7 @@ def find_conjunctions(
     idx = np.arange(n, dtype=np.int64)
     if cross:
         tasks = _screen.plan(shared, idx[:n_t], idx[n_t:], block_objects=block_objects)
-        screened = n_t * (n - n_t) + n_t * (n_t - 1) // 2
+        screened = n_t * (n_all - n_t) + n_t * (n_t - 1) // 2
     else:
         tasks = _screen.plan(shared, idx, None, block_objects=block_objects)
         screened = n * (n - 1) // 2
@@ -182,7 +206,7 @@ def find_conjunctions(
     raw, failed, stats = _screen.merge(results, shared)
     stats.update({"tasks": len(tasks), "coarse_step_s": H, "scan_step_s": h})
 
-    events = []
+    rows = []
     for i1, i2, tca_s, miss, r1, v1, r2, v2 in raw:
         e1, e2 = objects[i1], objects[i2]
         # object 1: the target; among targets (or all-pairs), the lower NORAD number
@@ -190,22 +214,28 @@ def find_conjunctions(
         two_first = (i1 < n_t) != (i2 < n_t) and i2 < n_t
         if two_first or (not one_first and e2.norad_id < e1.norad_id):
             e1, e2, r1, v1, r2, v2 = e2, e1, r2, v2, r1, v1
-        rel = np.asarray(r2) - np.asarray(r1)
-        rtn = rtn_components(r1, v1, rel)
         hbr = hbr_m if hbr_m is not None else hard_body_radius_m(e1) + hard_body_radius_m(e2)
-        pmax, dil = socrates_max_probability(r1, v1, r2, v2, hbr / 1000.0)
-        tca = t0 + timedelta(seconds=float(tca_s))
-        events.append(Conjunction(
-            e1.norad_id, e1.name, e1.epoch, e2.norad_id, e2.name, e2.epoch, tca,
-            float(miss), float(np.linalg.norm(np.asarray(v2) - np.asarray(v1))),
-            (float(rtn[0]), float(rtn[1]), float(rtn[2])), np.asarray(r1), np.asarray(v1),
-            np.asarray(r2), np.asarray(v2), float(hbr), float(pmax), float(dil),
-            PC_METHODS["alfano-max"]))
+        rows.append((e1, e2, tca_s, miss, r1, v1, r2, v2, hbr))
+    events = []
+    if rows:
+        R1, V1, R2, V2 = (np.array([r[k] for r in rows]) for k in (4, 5, 6, 7))
+        hbrs = np.array([r[8] for r in rows], dtype=float)
+        pmax, dil = socrates_max_probability_many(R1, V1, R2, V2, hbrs / 1000.0)
+        rtn = rtn_components(R1, V1, R2 - R1)
+        speed = np.linalg.norm(V2 - V1, axis=1)
+        for k, (e1, e2, tca_s, miss, r1, v1, r2, v2, hbr) in enumerate(rows):
+            events.append(Conjunction(
+                e1.norad_id, e1.name, e1.epoch, e2.norad_id, e2.name, e2.epoch,
+                t0 + timedelta(seconds=float(tca_s)), float(miss), float(speed[k]),
+                (float(rtn[k, 0]), float(rtn[k, 1]), float(rtn[k, 2])), np.asarray(r1),
+                np.asarray(v1), np.asarray(r2), np.asarray(v2), float(hbr), float(pmax[k]),
+                float(dil[k]), PC_METHODS["alfano-max"]))
     events.sort(key=lambda e: (e.miss_km, e.tca, e.norad_id_1, e.norad_id_2))
     warnings = []
     if failed:
         warnings.append(f"{failed} propagation sample(s) flagged by sgp4 (decayed, ...) or "
                         "below 100 km were skipped")
-    return ConjunctionSearch(start=t0, stop=t1, threshold_km=float(threshold_km), objects=n,
+    stats["shell_filtered_objects"] = n_all - n
+    return ConjunctionSearch(start=t0, stop=t1, threshold_km=float(threshold_km), objects=n_all,
                              screened_pairs=screened, events=events, failed_samples=failed,
                              merged=merged, stats=stats, warnings=warnings)

@@ -50,6 +50,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from orbitkit.errors import OrbitkitError, TimeInputError
+from orbitkit.timeutil import _check_range_64
 
 __all__ = [
     "EphemerisUnavailableError",
@@ -100,15 +101,10 @@ class EphemerisUnavailableError(OrbitkitError):
     """The offline planetary ephemeris (the ``de421`` package) is not installed."""
 
 
-# int64 nanoseconds reach only 1677-09-21 .. 2262-04-11; numpy wraps silently beyond.
-_NS_FIRST = np.datetime64("1678-01-01", "s")
-_NS_LAST = np.datetime64("2262-01-01", "s")
-
-
 def _ns_checked(t64: NDArray) -> NDArray[np.int64]:
-    if np.any(t64 < _NS_FIRST) or np.any(t64 >= _NS_LAST):
-        raise TimeInputError("times must lie within 1678..2261 (the nanosecond time range; "
-                             "the ephemeris covers far less)")
+    # int64 nanoseconds end on 2262-04-11 and numpy wraps silently beyond: refuse times
+    # outside orbitkit's range (timeutil.TIME_RANGE_TEXT) before the cast.
+    _check_range_64(np.atleast_1d(t64), "time")
     return t64.astype("datetime64[ns]").astype(np.int64)
 
 

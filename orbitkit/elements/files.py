@@ -179,7 +179,10 @@ def open_text(path: str | os.PathLike[str], *, what: str = "file",
     try:
         return data.decode(encoding, errors=errors)
     except UnicodeDecodeError as exc:
-        raise error(f"{what} {display_name(path)} is not {encoding} text (byte "
+        # "utf-8-sig" is UTF-8 to a user (the codec only drops a byte-order mark)
+        name = "UTF-8" if encoding.lower().replace("_", "-") in ("utf-8", "utf-8-sig") \
+            else encoding
+        raise error(f"{what} {display_name(path)} is not {name} text (byte "
                     f"0x{data[exc.start]:02x} at offset {exc.start})") from None
 
 

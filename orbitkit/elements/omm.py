@@ -39,6 +39,7 @@ from xml.parsers import expat
 
 from sgp4.api import WGS72, Satrec
 
+from orbitkit.elements.ccsds_xml import local_name, parse_xml
 from orbitkit.elements.model import SOURCE_KINDS, ElementSet
 from orbitkit.elements.tle import SGP4_ERRORS, duplicate_error
 from orbitkit.errors import ElementFileError, ElementParseError
@@ -565,11 +566,8 @@ def parse_omm_xml(text: str, *, path: str = "<string>", source: str = "file") ->
     stack: list[str] = []
     state: dict[str, Any] = {"omm": None, "text": [], "root": None}
 
-    def local(tag: str) -> str:
-        return tag.rsplit(":", 1)[-1].rsplit("}", 1)[-1]
-
     def start(tag, _attrs):
-        name = local(tag)
+        name = local_name(tag)
         if state["root"] is None:
             state["root"] = name
         stack.append(name)
@@ -594,23 +592,7 @@ def parse_omm_xml(text: str, *, path: str = "<string>", source: str = "file") ->
     def chars(data):
         state["text"].append(data)
 
-    def refuse_dtd(*_args):
-        raise ElementFileError(f"{path}: XML with a DOCTYPE/DTD is not accepted as OMM data")
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = chars
-    parser.StartDoctypeDeclHandler = refuse_dtd
-    parser.EntityDeclHandler = refuse_dtd
-    try:
-        parser.Parse(text, True)
-    except expat.ExpatError as exc:
-        where = f"line {exc.lineno}, column {exc.offset + 1}"
-        hint = (" The file looks truncated." if exc.code == expat.errors.codes.get(
-            expat.errors.XML_ERROR_NO_ELEMENTS) or "no element found" in str(exc) else "")
-        raise ElementFileError(
-            f"{path}: not well-formed XML: {expat.errors.messages[exc.code]} at {where}.{hint}"
-        ) from None
+    parse_xml(parser, text, path, kind="OMM", start=start, end=end, chars=chars)
     if not records:
         raise ElementFileError(
             f"{path}: XML has no <omm> element (root element is <{state['root']}>); expected "

@@ -124,6 +124,17 @@ class OrbitSamples:
         return out
 
 
+def _offsets(offset_s, shape: tuple[int, int]) -> np.ndarray | None:
+    """``offset_s`` broadcast to (S, T); refused beyond 1 s (see ``positions``)."""
+    if offset_s is None:
+        return None
+    off = np.broadcast_to(np.asarray(offset_s, dtype=float), shape)
+    if off.size and not np.abs(off).max() <= 1.0:
+        raise ValueError(f"offset_s up to {np.abs(off).max():g} s: at most 1 s is allowed "
+                         "(a light time or a differencing step), never an extrapolation")
+    return off
+
+
 class BroadcastOrbits:
     """Broadcast orbits of every satellite in a RINEX navigation file.
 
@@ -253,7 +264,9 @@ class BroadcastOrbits:
             (T,) or (S, T) int64 ns of GPST since the GPS epoch.
         offset_s
             Optional float seconds added to each time after selection (e.g. ``-range/c``
-            for a transmit time); shape broadcastable with (S, T).
+            for a transmit time, +-0.5 s for a velocity); shape broadcastable with (S, T).
+            At most 1 s: it is applied after the record (or, for SP3, the span) has been
+            chosen for ``t_gpst_ns``, so it may reach that far past a span's end, no more.
 
         Returns
         -------
@@ -267,8 +280,7 @@ class BroadcastOrbits:
         status = np.zeros((n_s, n_t), np.uint8)
         toe_used = np.zeros((n_s, n_t), np.int64)
         geo = np.zeros(n_s, bool)
-        off = None if offset_s is None else np.broadcast_to(np.asarray(offset_s, float),
-                                                             (n_s, n_t))
+        off = _offsets(offset_s, (n_s, n_t))
         row_of = np.full((n_s, n_t), -1)
         for i, prn in enumerate(prns):
             row_of[i], status[i] = self._select(prn, t2[i])

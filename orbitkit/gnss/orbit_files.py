@@ -31,12 +31,21 @@ SYSTEM_KEYS = {"gps": "G", "galileo": "E", "glonass": "R", "beidou": "C", "bds":
 
 def file_kind(path: str | Path) -> str:
     """``"rinex-nav"``, ``"sp3"`` or ``"elements"`` from the first bytes of the file."""
+    import os
+    import stat
+
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
-        if head[:2] == b"\x1f\x8b":
-            with gzip.open(path, "rb") as fh:
+        if str(path) == "-" or not stat.S_ISREG(os.stat(path).st_mode):
+            # standard input or a pipe: read once and kept by the shared input reader
+            from orbitkit.elements.files import read_input_bytes
+
+            head = read_input_bytes(str(path), error=ElementFileError)[:4096]
+        else:
+            with open(path, "rb") as fh:
                 head = fh.read(4096)
+            if head[:2] == b"\x1f\x8b":
+                with gzip.open(path, "rb") as fh:
+                    head = fh.read(4096)
     except FileNotFoundError:
         raise ElementFileError(f"{path}: no such file") from None
     except (OSError, EOFError) as exc:

@@ -44,21 +44,12 @@ import numpy as np
 from orbitkit.elements.orbit import Orbit, OrbitRequest, OrbitSource, SourceAnswer, bare_member
 from orbitkit.gnss.ephemerides import NO_RECORD, NOT_IN_FILE, STATUS_TEXT, UNHEALTHY
 from orbitkit.gnss.orbit_files import SYSTEM_KEYS, file_kind
-from orbitkit.gnss.targets import PRN_PATTERN
+from orbitkit.gnss.targets import PRN_PATTERN, gnss_name
 
 __all__ = ["GnssOrbit", "GnssSource", "claims", "open_files", "gnss_name"]
 
 # status codes of states(): sgp4 uses 1-6 and the interface 7; ours start at 10
 _CODE = {NO_RECORD: 11, UNHEALTHY: 12, NOT_IN_FILE: 13}
-# names of satellites the catalogue does not know, read the CelesTrak way by
-# orbitkit.coverage.classify_constellation ("GPS G05", "GALILEO E11", ...)
-_SYSTEM_NAMES = {"G": "GPS", "E": "GALILEO", "R": "GLONASS", "C": "BEIDOU", "J": "QZSS",
-                 "I": "NAVIC"}
-
-
-def gnss_name(prn: str) -> str:
-    """``"GPS G05"``: a name for a satellite known only by its PRN."""
-    return f"{_SYSTEM_NAMES.get(prn[0], prn[0])} {prn}"
 
 
 def _datetime_of_gpst(ns: int) -> datetime:

@@ -22,7 +22,8 @@ Method
    the wanted time. Windows slide inward at the ends of the file. A wanted time outside
    the satellite's first..last epoch, or whose window has a gap of more than two missing
    epochs, is absent (status :data:`~orbitkit.gnss.ephemerides.NO_RECORD`): never
-   extrapolated.
+   extrapolated (only an ``offset_s`` of at most 1 s, a light time or a velocity
+   difference, may reach that far past the last epoch).
 
 Why it is right and tolerances
 ------------------------------
@@ -40,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from orbitkit.errors import ElementFileError, ElementParseError
-from orbitkit.gnss.ephemerides import NO_RECORD, NOT_IN_FILE, OK, OrbitSamples
+from orbitkit.gnss.ephemerides import NO_RECORD, NOT_IN_FILE, OK, OrbitSamples, _offsets
 from orbitkit.gnss.rinex_nav import _read_text
 from orbitkit.gnss.timescales import BDT_MINUS_GPST_NS, label_to_ns, utc_to_gpst_ns
 
@@ -129,8 +130,7 @@ class PreciseOrbits:
         status = np.full((n_s, n_t), NO_RECORD, np.uint8)
         n = self.n_points
         max_span = (n - 1 + 2) * self.interval_s * 1.001
-        off = None if offset_s is None else np.broadcast_to(np.asarray(offset_s, float),
-                                                             (n_s, n_t))
+        off = _offsets(offset_s, (n_s, n_t))
         for i, prn in enumerate(prns):
             if prn not in self.r_ecef_m:
                 status[i] = NOT_IN_FILE

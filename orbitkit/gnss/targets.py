@@ -18,9 +18,19 @@ from dataclasses import dataclass, field
 
 from orbitkit.gnss.orbit_files import SYSTEM_KEYS
 
-__all__ = ["GnssTarget", "resolve_gnss_target", "PRN_PATTERN"]
+__all__ = ["GnssTarget", "resolve_gnss_target", "PRN_PATTERN", "gnss_name"]
 
 PRN_PATTERN = re.compile(r"^[GRECJI]\d{2}$", re.IGNORECASE)
+
+# names of satellites the catalogue does not know, read the CelesTrak way by
+# orbitkit.coverage.classify_constellation ("GPS G05", "GALILEO E11", ...)
+_SYSTEM_NAMES = {"G": "GPS", "E": "GALILEO", "R": "GLONASS", "C": "BEIDOU", "J": "QZSS",
+                 "I": "NAVIC"}
+
+
+def gnss_name(prn: str) -> str:
+    """``"GPS G05"``: a name for a satellite known only by its PRN."""
+    return f"{_SYSTEM_NAMES.get(prn[0], prn[0])} {prn}"
 
 
 @dataclass
@@ -35,7 +45,7 @@ class GnssTarget:
         """(norad_id, name, orbit_class) from the catalogue, or (None, prn, None)."""
         m = self.members.get(prn)
         if m is None:
-            return None, prn, None
+            return None, gnss_name(prn), None
         return m.norad_id, m.name, m.orbit_class
 
 

@@ -25,6 +25,7 @@ _EXPORTS: dict[str, str] = {
     "plot_transfer": "orbitkit.plots.transfer",
     "plot_porkchop": "orbitkit.plots.porkchop",
     "plot_mars_orbits": "orbitkit.plots.mars_orbits",
+    "plot_conjunctions": "orbitkit.plots.conjunctions",
     "plot_orbit_comparison": "orbitkit.plots.orbit_compare",
 }
 

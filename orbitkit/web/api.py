@@ -242,6 +242,7 @@ class PlanningApi:
         from orbitkit.elements.sources import read_element_files
 
         self.files = [str(Path(f)) for f in element_files]
+        self._paths = {p for f in self.files for p in (f, str(Path(f).resolve()))}
         self.offline = bool(offline)
         store, errors = read_element_files(self.files) if self.files else (None, [])
         self._file_summary: dict[str, Any] = {"objects": 0, "bad_records": len(errors)}
@@ -251,8 +252,11 @@ class PlanningApi:
                       for n in store.norad_ids()]
             latest = [es for es in latest if es is not None]
             epochs = [es.epoch for es in latest]
-            found = {classify_constellation(es.name) for es in latest}
             from orbitkit.coverage import CONSTELLATIONS
+            from orbitkit.coverage_targets import navigation_orbit
+
+            # the constellations the page may offer: as multi_gnss_sets will take them
+            found = {classify_constellation(es.name) for es in latest if navigation_orbit(es)}
 
             self.constellations = [c for c in CONSTELLATIONS if c in found]
             self._file_summary.update(
@@ -267,6 +271,20 @@ class PlanningApi:
         self._cache_size = 16
 
     # ------------------------------------------------------------------ plumbing
+
+    def redact(self, text: str) -> str:
+        """A message for a visitor: the server's folders left out (an element file is named
+        by its file name, the cache as "the cache"), the rest as the CLI says it."""
+        from orbitkit.elements.cache import cache_root
+
+        for path in sorted(self._paths, key=len, reverse=True):
+            text = text.replace(path, Path(path).name)
+        for folder in {str(cache_root()), str(cache_root().resolve())}:
+            text = text.replace(f"the cache ({folder})", "the cache").replace(folder, "<cache>")
+        return text
+
+    def _redacted(self, warnings: Sequence[str]) -> list[str]:
+        return [self.redact(w) for w in warnings]
 
     @contextlib.contextmanager
     def _slot(self) -> Iterator[None]:
@@ -346,6 +364,19 @@ class PlanningApi:
 
         return self._cached(("mixed", catalogue_part.lower(), wanted, at, until), mixed)
 
+    def _day_ephemeris(self, target: str, day: datetime, times: np.ndarray, step_min: float
+                       ) -> tuple[_Sets, list[str], Any]:
+        """The sets of a coverage TARGET for a day, their span warnings and their
+        ephemeris at ``times`` (cached per target, day and step); called with the slot held."""
+        from orbitkit.propagation import propagate
+
+        found = self._coverage_sets(target, day, times[-1])
+        warnings = found.warnings + _span_check(found.sets, times[0], times[-1],
+                                                f"date {day:%Y-%m-%d}")
+        eph = self._cached(("eph", target.lower(), day, step_min),
+                           lambda: propagate(found.sets, times))
+        return found, warnings, eph
+
     # ------------------------------------------------------------------ small endpoints
 
     def info(self) -> dict[str, Any]:
@@ -381,7 +412,6 @@ class PlanningApi:
         """
         from orbitkit.coverage import site_series
         from orbitkit.coverage_targets import epoch_times
-        from orbitkit.propagation import propagate
         from orbitkit.skyview import sky_view
 
         target = _text(q, "target", "beidou-3", LIMITS["target_chars_max"])
@@ -393,11 +423,7 @@ class PlanningApi:
         times = epoch_times(day, 24.0, step_min, hours_name="hours", step_name="step_min")
 
         with self._slot():
-            found = self._coverage_sets(target, day, times[-1])
-            warnings = found.warnings + _span_check(found.sets, times[0], times[-1],
-                                                    f"date {day:%Y-%m-%d}")
-            eph = self._cached(("eph", target.lower(), day, step_min),
-                               lambda: propagate(found.sets, times))
+            found, warnings, eph = self._day_ephemeris(target, day, times, step_min)
             classes, prns = self._labels(found)
             view = sky_view(found.sets, site, times, orbit_classes=classes, prns=prns)
             ok = eph.ok
@@ -423,7 +449,7 @@ class PlanningApi:
             satellites=len(found.sets),
             elements=found.elements,
             sky=self._sky(view, ok),
-            warnings=warnings,
+            warnings=self._redacted(warnings),
         )
         return out
 
@@ -489,7 +515,7 @@ class PlanningApi:
                                                     f"start {_iso(start)}")
             result = find_passes(found.sets, [site], start, stop, min_elevation_deg=min_el,
                                  horizon=None if horizon is None else [horizon])
-        return result, site, warnings + list(result.warnings)
+        return result, site, self._redacted(warnings + list(result.warnings))
 
     def passes(self, q: Mapping[str, str]) -> tuple[list[dict[str, Any]], list[str]]:
         """``orbitkit passes TARGET --station S --start T --days N --format json``: the same
@@ -565,7 +591,7 @@ class PlanningApi:
         return {"target": target, "time_utc": _iso(at), "start_utc": _iso(start),
                 "stop_utc": _iso(start + timedelta(minutes=before + after)),
                 "step_s": step_s, "mask_deg": mask_deg, "satellites": sats,
-                "warnings": warnings}
+                "warnings": self._redacted(warnings)}
 
     # ------------------------------------------------------------------ world PDOP map
 
@@ -575,7 +601,6 @@ class PlanningApi:
         30-minute step)."""
         from orbitkit.coverage import compute_coverage, make_grid
         from orbitkit.coverage_targets import epoch_times
-        from orbitkit.propagation import propagate
 
         target = _text(q, "target", "beidou-3", LIMITS["target_chars_max"])
         day = _day(q)
@@ -590,11 +615,7 @@ class PlanningApi:
                 f"limit of {LIMITS['map_point_epochs_max']:,.0f} point-epochs; use a larger "
                 "resolution_deg or step_min (orbitkit coverage has no such limit)", status=413)
         with self._slot():
-            found = self._coverage_sets(target, day, times[-1])
-            warnings = found.warnings + _span_check(found.sets, times[0], times[-1],
-                                                    f"date {day:%Y-%m-%d}")
-            eph = self._cached(("eph", target.lower(), day, step_min),
-                               lambda: propagate(found.sets, times))
+            found, warnings, eph = self._day_ephemeris(target, day, times, step_min)
             groups = None if found.groups is None else np.asarray(found.groups)
             result = compute_coverage(eph.r_itrs_km, times, grid, mask_deg=mask_deg,
                                       ok=eph.ok, groups=groups, group_names=found.group_names,
@@ -608,5 +629,5 @@ class PlanningApi:
         # mean_pdop / mean_visible of to_dict() are over the whole grid
         out["map_mean_pdop"] = [_round_list(row, 3) for row in result.maps["mean_pdop"]]
         out["map_mean_visible"] = [_round_list(row, 2) for row in result.maps["mean_visible"]]
-        out["warnings"] = warnings
+        out["warnings"] = self._redacted(warnings)
         return out

@@ -83,14 +83,16 @@ def _error(status: int, message: str) -> JSONResponse:
                         headers={"Cache-Control": "no-store"})
 
 
-def _guarded(fn: Callable[[Request], Response]) -> Callable[[Request], Response]:
-    """An endpoint whose errors answer as JSON: 4xx for the user's, 500 (logged) for ours."""
+def _guarded(fn: Callable[[Request], Response],
+             redact: Callable[[str], str] = str) -> Callable[[Request], Response]:
+    """An endpoint whose errors answer as JSON: 4xx for the user's (without the server's
+    folders), 500 (logged) for ours."""
 
     def endpoint(request: Request) -> Response:
         try:
             return fn(request)
         except UserError as exc:
-            return _error(_status(exc), str(exc))
+            return _error(_status(exc), redact(str(exc)))
         except Exception as exc:  # noqa: BLE001 - the server's last line of defence
             log.exception("internal error on %s", request.url.path)
             return _error(500, f"internal error ({type(exc).__name__}); this is a bug in "
@@ -173,17 +175,17 @@ def create_app(element_files: Sequence[str | Path] = (), *, offline: bool = Fals
         return _json(api.pdop_map(q(request)))
 
     routes = [
-        Route("/", _guarded(index)),
-        Route("/static/{name:path}", _guarded(static_file)),
-        Route("/api/info", _guarded(info)),
-        Route("/api/sites", _guarded(sites)),
-        Route("/api/land", _guarded(land_geojson)),
-        Route("/api/planning", _guarded(planning)),
-        Route("/api/passes", _guarded(passes)),
-        Route("/api/passes.ics", _guarded(passes_ics)),
-        Route("/api/passes.csv", _guarded(passes_csv)),
-        Route("/api/groundtrack", _guarded(groundtrack)),
-        Route("/api/pdopmap", _guarded(pdopmap)),
+        Route("/", _guarded(index, api.redact)),
+        Route("/static/{name:path}", _guarded(static_file, api.redact)),
+        Route("/api/info", _guarded(info, api.redact)),
+        Route("/api/sites", _guarded(sites, api.redact)),
+        Route("/api/land", _guarded(land_geojson, api.redact)),
+        Route("/api/planning", _guarded(planning, api.redact)),
+        Route("/api/passes", _guarded(passes, api.redact)),
+        Route("/api/passes.ics", _guarded(passes_ics, api.redact)),
+        Route("/api/passes.csv", _guarded(passes_csv, api.redact)),
+        Route("/api/groundtrack", _guarded(groundtrack, api.redact)),
+        Route("/api/pdopmap", _guarded(pdopmap, api.redact)),
     ]
 
     async def http_error(request: Request, exc: Exception) -> Response:
