@@ -144,34 +144,33 @@ class Embedded:
             for i, task in enumerate(tasks):
                 yield i, _call(fn, task, shared, describe(task))
             return
-        from concurrent.futures import as_completed
-
         if gil_bound and _fork_context() is not None:
             from concurrent.futures import ProcessPoolExecutor
 
             pool: Any = ProcessPoolExecutor(workers, mp_context=_fork_context(),
                                             initializer=_set_process_shared, initargs=(shared,))
             with pool:
-                futures = {pool.submit(_call_in_process, fn, t, describe(t)): i
-                           for i, t in enumerate(tasks)}
-                try:
-                    for fut in as_completed(futures):
-                        yield futures.pop(fut), fut.result()
-                finally:
-                    for fut in futures:
-                        fut.cancel()
+                yield from _drain({pool.submit(_call_in_process, fn, t, describe(t)): i
+                                   for i, t in enumerate(tasks)})
             return
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=workers) as tpool:
-            futures = {tpool.submit(_call, fn, t, shared, describe(t)): i
-                       for i, t in enumerate(tasks)}
-            try:
-                for fut in as_completed(futures):
-                    yield futures.pop(fut), fut.result()
-            finally:
-                for fut in futures:
-                    fut.cancel()
+            yield from _drain({tpool.submit(_call, fn, t, shared, describe(t)): i
+                               for i, t in enumerate(tasks)})
+
+
+def _drain(futures: dict[Any, int]) -> Iterator[tuple[int, Any]]:
+    """(task index, result) as the futures finish; the rest are cancelled if one raises or
+    the consumer stops early."""
+    from concurrent.futures import as_completed
+
+    try:
+        for fut in as_completed(futures):
+            yield futures.pop(fut), fut.result()
+    finally:
+        for fut in futures:
+            fut.cancel()
 
 
 def _fork_context() -> Any:

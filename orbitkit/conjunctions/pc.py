@@ -156,6 +156,21 @@ def _mass(x0: float, c2: np.ndarray, hbr_km: float, shape: str = "circle") -> fl
     return float(np.sum(w * jac * px * inner))
 
 
+def _encounter(r1_km, v1_km_s, cov1_km2, r2_km, v2_km_s, cov2_km2):
+    """(miss [km], combined 2x2 encounter-plane covariance [km^2]) for the 2-D Pc methods,
+    or ``None`` (with a :class:`NonPositiveDefiniteWarning`) when a position covariance or
+    their combination in the plane is not positive definite: CARA's Pc 0."""
+    c1 = np.asarray(cov1_km2, float)[:3, :3]
+    c2 = np.asarray(cov2_km2, float)[:3, :3]
+    if not (_check_pd(c1, "object 1's position covariance")
+            and _check_pd(c2, "object 2's position covariance")):
+        return None
+    miss, cp, _ = encounter_plane(r1_km, v1_km_s, r2_km, v2_km_s, c1 + c2)
+    if not _check_pd(cp, "the combined covariance in the encounter plane"):
+        return None
+    return miss, cp
+
+
 def foster_pc(r1_km, v1_km_s, cov1_km2, r2_km, v2_km_s, cov2_km2, hbr_km: float, *,
               shape: str = "circle") -> float:
     """Foster (1992) 2-D collision probability.
@@ -179,28 +194,20 @@ def foster_pc(r1_km, v1_km_s, cov1_km2, r2_km, v2_km_s, cov2_km2, hbr_km: float,
         Probability; 0 with a :class:`NonPositiveDefiniteWarning` when a covariance is not
         positive definite.
     """
-    c1 = np.asarray(cov1_km2, float)[:3, :3]
-    c2 = np.asarray(cov2_km2, float)[:3, :3]
-    if not (_check_pd(c1, "object 1's position covariance")
-            and _check_pd(c2, "object 2's position covariance")):
+    plane = _encounter(r1_km, v1_km_s, cov1_km2, r2_km, v2_km_s, cov2_km2)
+    if plane is None:
         return 0.0
-    miss, cp, _ = encounter_plane(r1_km, v1_km_s, r2_km, v2_km_s, c1 + c2)
-    if not _check_pd(cp, "the combined covariance in the encounter plane"):
-        return 0.0
+    miss, cp = plane
     return min(1.0, _mass(miss, cp, hbr_km, shape))
 
 
 def chan_pc(r1_km, v1_km_s, cov1_km2, r2_km, v2_km_s, cov2_km2, hbr_km: float, *,
             terms: int = 400) -> float:
     """Chan (1997) series for the 2-D collision probability (equal-area circle)."""
-    c1 = np.asarray(cov1_km2, float)[:3, :3]
-    c2 = np.asarray(cov2_km2, float)[:3, :3]
-    if not (_check_pd(c1, "object 1's position covariance")
-            and _check_pd(c2, "object 2's position covariance")):
+    plane = _encounter(r1_km, v1_km_s, cov1_km2, r2_km, v2_km_s, cov2_km2)
+    if plane is None:
         return 0.0
-    miss, cp, _ = encounter_plane(r1_km, v1_km_s, r2_km, v2_km_s, c1 + c2)
-    if not _check_pd(cp, "the combined covariance in the encounter plane"):
-        return 0.0
+    miss, cp = plane
     w, vec = np.linalg.eigh(cp)
     sx, sz = math.sqrt(w[1]), math.sqrt(w[0])
     xm, zm = miss * vec[0, 1], miss * vec[0, 0]  # miss (miss, 0) in principal axes
