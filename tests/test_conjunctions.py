@@ -254,7 +254,9 @@ def test_spatial_hash_finds_every_close_pair():
     rows[[1, 5, 7, 50]] = True
     ref = {(i, k, s) for s in range(4) for i in range(150) for k in range(i + 1, 150)
            if np.linalg.norm(P[i, s] - P[k, s]) <= 60.0}
-    found = set(zip(*[x.tolist() for x in scr.grid_pairs(P, 60.0)], strict=True))
+    found = set(zip(*[x.tolist() for x in scr.close_pairs(P, 60.0)], strict=True))
     assert found == ref
-    marked = set(zip(*[x.tolist() for x in scr.grid_pairs_of(P, 60.0, rows)], strict=True))
-    assert marked == {t for t in ref if rows[t[0]] or rows[t[1]]}
+    far = {(i, k, s) for s in range(4) for i in range(150) for k in range(i + 1, 150)
+           if (rows[i] or rows[k]) and np.linalg.norm(P[i, s] - P[k, s]) <= 90.0}
+    both = set(zip(*[x.tolist() for x in scr.close_pairs(P, 60.0, rows, 90.0)], strict=True))
+    assert both == ref | far and len(far - ref) > 0

@@ -14,7 +14,13 @@ settled with SGP4 states (no interpolation):
    ``f = rho . u = d(|rho|^2 / 2)/dt`` where ``f`` goes from negative to non-negative.
    ``f' = |u|^2 + rho . alpha >= |u|^2 - |rho| A``; where a lower bound of that is positive
    over the whole interval, ``f`` is increasing there and has at most one zero, which
-   exists exactly when ``f(t_a) < 0 <= f(t_b)``. Otherwise the interval is halved (SGP4 at
+   exists exactly when ``f(t_a) < 0 <= f(t_b)``. Where instead ``|f'| <= F`` (``F = U^2 +
+   rho_max A``, ``U`` the larger end speed plus ``A L / 2``) and both ends have one sign with
+   ``f(t_a) + f(t_b) + F L < 0`` (or, positive, ``f(t_a) + f(t_b) - F L > 0``), ``f`` cannot
+   reach zero inside: the distance is monotone and the interval holds no minimum. This
+   settles the pairs flying in formation or in one train (metres per second apart), whose
+   ``|u|^2`` never beats ``|rho| A`` and would otherwise be halved down to the floor over the
+   whole day. Otherwise the interval is halved (SGP4 at
    the midpoint) and both halves go back to step 1. Halving stops at
    :data:`MIN_SPLIT_S`; below it the sign test decides (two minima closer than that need
    a relative velocity reversing within it, below ~5 cm/s for any orbit above 100 km).
@@ -203,7 +209,7 @@ def refine_intervals(satrecs: list, jd0: float, fr0: float, i1: np.ndarray, i2: 
         ua = np.linalg.norm(u_a, axis=1)
         ub = np.linalg.norm(u_b, axis=1)
         vpair = v_max_km_s[i1] + v_max_km_s[i2]
-        rho_max = np.minimum(da, db) + vpair * L / 2.0
+        rho_max = np.maximum(da, db) + vpair * L / 2.0
         rmin = np.minimum(r_min_km[i1], r_min_km[i2])
         floor = floor_km_s2[i1] + floor_km_s2[i2]
         A = relative_acceleration_bound(rho_max, rmin, floor)
@@ -218,6 +224,14 @@ def refine_intervals(satrecs: list, jd0: float, fr0: float, i1: np.ndarray, i2: 
         fa = np.einsum("ij,ij->i", rho_a, u_a)
         fb = np.einsum("ij,ij->i", rho_b, u_b)
         bracket = (fa < 0) & (fb >= 0)
+        # no zero of f inside: |f'| <= |u|^2 + |rho| A <= fp, so f stays within fp (t - t_a)
+        # of f(t_a) and fp (t_b - t) of f(t_b); when both ends have one sign and those
+        # cones do not meet zero, the distance is monotone over the interval
+        u_top = np.maximum(ua, ub) + A * half
+        fp = u_top * u_top + rho_max * A
+        no_root = ((fa < 0) & (fb < 0) & (fa + fb + fp * L < 0)) | \
+            ((fa > 0) & (fb > 0) & (fa + fb - fp * L > 0))
+        alive &= ~no_root
         settle = alive & (mono | (L <= MIN_SPLIT_S))
         solve = settle & bracket
         if solve.any():

@@ -415,118 +415,52 @@ def _coarse_states(shared: ScreenShared, objs: np.ndarray, c0: int, c1: int):
     return r, v, bad
 
 
-_FORWARD = [(dx, dy, dz) for dx in (-1, 0, 1) for dy in (-1, 0, 1) for dz in (-1, 0, 1)
-            if (dx, dy, dz) > (0, 0, 0)]
-_OFF = 1 << 15
-_K = 1 << 16
-
-
-def _expand(start1: np.ndarray, n1: np.ndarray, start2: np.ndarray, n2: np.ndarray):
-    """All index pairs (start1 + x, start2 + y), x < n1, y < n2, for each row."""
-    tot = n1 * n2
-    total = int(tot.sum())
-    if not total:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    rep = np.repeat(np.arange(tot.size), tot)
-    within = np.arange(total) - np.repeat(np.cumsum(tot) - tot, tot)
-    n2r = n2[rep]
-    return start1[rep] + within // n2r, start2[rep] + within % n2r
-
-
-def _hash(P: np.ndarray, radius_km: float):
-    """Cell-sorted spatial hash of the finite positions of ``P`` (n, S, 3), per column."""
-    n, S, _ = P.shape
-    if S >= _OFF:
-        raise ValueError("grid_pairs: too many columns in one call")
-    valid = np.isfinite(P[:, :, 0])
-    obj, smp = np.nonzero(valid)
-    X = P[obj, smp]
-    c = np.floor(X / radius_km).astype(np.int64)
-    np.clip(c, 1 - _OFF, _OFF - 2, out=c)
-    c += _OFF
-    key = ((smp.astype(np.int64) * _K + c[:, 0]) * _K + c[:, 1]) * _K + c[:, 2]
-    order = np.argsort(key, kind="stable")
-    sk = key[order]
-    first = np.flatnonzero(np.r_[True, sk[1:] != sk[:-1]])
-    return obj, smp, X, order, first, sk[first], np.diff(np.r_[first, sk.size])
-
-
-def _close(obj, smp, X, order, ai, bi, radius_km):
-    """Keep candidate pairs (sorted positions) within the radius: ``(i, k, s)``, ``i < k``."""
-    if not ai:
-        e = np.zeros(0, np.int64)
-        return e, e, e
-    # distances on the cell-sorted copy: partners in one cell are neighbours in memory
-    # (float32 rounds a coordinate by at most 1.2 m at 40,000 km: the 10 m added to the
-    # radius covers it; this only selects candidates, a superset is harmless)
-    Xs = X[order].astype(np.float32)
-    x = np.concatenate(ai)
-    y = np.concatenate(bi)
-    d = Xs[x] - Xs[y]
-    r32 = np.float32(radius_km + 0.01)
-    close = np.einsum("ij,ij->i", d, d) <= r32 * r32
-    x, y = order[x[close]], order[y[close]]
-    oi, ok_, s = obj[x], obj[y], smp[x]
-    swap = oi > ok_
-    return np.where(swap, ok_, oi), np.where(swap, oi, ok_), s
-
-
-def grid_pairs(P: np.ndarray, radius_km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def close_pairs(P: np.ndarray, radius_km: float, rows: np.ndarray | None = None,
+                rows_radius_km: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs of rows closer than ``radius_km`` at the same column: ``(i, k, s)`` with
-    ``i < k`` and ``|P[i, s] - P[k, s]| <= radius_km``. NaN positions are left out.
+    ``i < k`` and ``|P[i, s] - P[k, s]| <= radius_km``; with a mask ``rows`` (a few fast,
+    eccentric objects), also the pairs with a marked row closer than ``rows_radius_km``.
+    NaN positions are left out. A pair may come twice when both radii find it.
 
-    A spatial hash per column: cells of size ``radius_km``, the same cell and its 13
-    forward neighbours searched (a pair within the radius is in the same or adjacent cells).
+    One k-d tree (scipy's ``cKDTree``) holds the positions of every column, the columns
+    moved apart along x by ``s * spacing`` (more than twice the widest column plus both
+    radii), so that no pair of different columns is ever within a radius: one C build
+    and one C query for the whole time block. Measured on the 2026 catalogue it is as
+    fast as one tree per scan sample, without a Python loop over time, and twice as fast
+    as the cell hash it replaced.
     """
-    obj, smp, X, order, first, cell_key, cell_n = _hash(P, radius_km)
-    ai: list[np.ndarray] = []
-    bi: list[np.ndarray] = []
-    many = np.flatnonzero(cell_n > 1)
-    if many.size:
-        x, y = _expand(first[many], cell_n[many], first[many], cell_n[many])
-        keep = x < y
-        ai.append(x[keep])
-        bi.append(y[keep])
-        del x, y, keep
-    for dx, dy, dz in _FORWARD:
-        code = (dx * _K + dy) * _K + dz
-        target = cell_key + code
-        pos = np.searchsorted(cell_key, target)
-        pos = np.minimum(pos, cell_key.size - 1)
-        hit = np.flatnonzero(cell_key[pos] == target)
-        if hit.size:
-            x, y = _expand(first[hit], cell_n[hit], first[pos[hit]], cell_n[pos[hit]])
-            ai.append(x)
-            bi.append(y)
-    return _close(obj, smp, X, order, ai, bi, radius_km)
+    from scipy.spatial import cKDTree  # scipy is imported only when a screen runs
 
-
-def grid_pairs_of(P: np.ndarray, radius_km: float,
-                  rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """As :func:`grid_pairs`, for the pairs with at least one row in the mask ``rows``: the
-    marked rows' cells and all 26 neighbours are searched from the marked side only (few
-    rows: the fast, eccentric objects)."""
-    obj, smp, X, order, first, cell_key, cell_n = _hash(P, radius_km)
-    cell_of = np.repeat(np.arange(cell_key.size), cell_n)  # cell of each sorted position
-    sel = np.flatnonzero(rows[obj[order]])
-    ai: list[np.ndarray] = []
-    bi: list[np.ndarray] = []
-    if sel.size:
-        own = cell_key[cell_of[sel]]
-        ones = np.ones(sel.size, dtype=np.int64)
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for dz in (-1, 0, 1):
-                    target = own + (dx * _K + dy) * _K + dz
-                    pos = np.minimum(np.searchsorted(cell_key, target), cell_key.size - 1)
-                    hit = np.flatnonzero(cell_key[pos] == target)
-                    if hit.size:
-                        x, y = _expand(sel[hit], ones[hit], first[pos[hit]], cell_n[pos[hit]])
-                        # a marked partner is found from both sides: keep x < y then
-                        keep = (x != y) & ~(rows[obj[order[y]]] & (y < x))
-                        ai.append(x[keep])
-                        bi.append(y[keep])
-    return _close(obj, smp, X, order, ai, bi, radius_km)
+    e = np.zeros(0, np.int64)
+    n, S, _ = P.shape
+    cols = np.ascontiguousarray(P.transpose(1, 0, 2))  # (S, n, 3): a column's points together
+    valid = np.isfinite(cols[:, :, 0])
+    smp, obj = np.nonzero(valid)
+    X = cols[valid]
+    del cols
+    if obj.size < 2:
+        return e, e, e
+    spacing = 4.0 * (float(np.abs(X).max()) + max(radius_km, rows_radius_km)) + 1.0
+    X[:, 0] += smp * spacing
+    tree = cKDTree(X, leafsize=16, balanced_tree=False, compact_nodes=False, copy_data=False)
+    pairs = tree.query_pairs(radius_km, output_type="ndarray")
+    a, b = obj[pairs[:, 0]], obj[pairs[:, 1]]
+    ii, kk, ss = [np.minimum(a, b)], [np.maximum(a, b)], [smp[pairs[:, 0]].astype(np.int64)]
+    del pairs, a, b
+    if rows is not None and rows_radius_km > radius_km:
+        sel = np.flatnonzero(np.asarray(rows, dtype=bool)[obj])
+        if sel.size:
+            found = tree.query_ball_point(X[sel], rows_radius_km, return_sorted=False)
+            count = np.fromiter((len(f) for f in found), dtype=np.int64, count=sel.size)
+            if count.sum():
+                mine = np.repeat(sel, count)
+                other = np.concatenate([np.asarray(f, dtype=np.int64) for f in found])
+                a, b = obj[mine], obj[other]
+                keep = a != b
+                ii.append(np.minimum(a, b)[keep])
+                kk.append(np.maximum(a, b)[keep])
+                ss.append(smp[mine][keep].astype(np.int64))
+    return np.concatenate(ii), np.concatenate(kk), np.concatenate(ss)
 
 
 #: Objects faster than this [km/s] (eccentric orbits: their perigee speed) are screened by a
@@ -560,21 +494,27 @@ def _hermite_basis(m: int) -> tuple[np.ndarray, np.ndarray]:
     return pos, der
 
 
-def _scan_positions(r: np.ndarray, v: np.ndarray, H: float, m: int) -> np.ndarray:
-    """Scan-grid positions (n, C*m + 1, 3) from coarse states (n, C+1, 3)."""
+def _scan_states(r: np.ndarray, v: np.ndarray, H: float,
+                 m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Scan-grid positions and velocities, each (n, C*m + 1, 3), from coarse states
+    (n, C+1, 3) by cubic Hermite interpolation (NaN where a coarse end is NaN)."""
     n, c1, _ = r.shape
     C = c1 - 1
     P = np.empty((n, C * m + 1, 3))
-    pos, _ = _hermite_basis(m)
+    U = np.empty((n, C * m + 1, 3))
+    pos, der = _hermite_basis(m)
     r0, r1, v0, v1 = r[:, :-1], r[:, 1:], v[:, :-1] * H, v[:, 1:] * H
-    for s in range(m):
-        w = pos[s]
-        if s == 0:
-            P[:, 0:-1:m] = r0
-        else:
-            P[:, s:-1:m] = w[0] * r0 + w[1] * v0 + w[2] * r1 + w[3] * v1
+    P[:, 0:-1:m] = r0
+    U[:, 0:-1:m] = v[:, :-1]
+    # one pass per sub-step of the coarse interval (m ~ 10), each over every object and
+    # every coarse interval of the block at once
+    for s in range(1, m):
+        w, g = pos[s], der[s] / H
+        P[:, s:-1:m] = w[0] * r0 + w[1] * v0 + w[2] * r1 + w[3] * v1
+        U[:, s:-1:m] = g[0] * r0 + g[1] * v0 + g[2] * r1 + g[3] * v1
     P[:, -1] = r[:, -1]
-    return P
+    U[:, -1] = v[:, -1]
+    return P, U
 
 
 def _basis_at(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -618,7 +558,7 @@ def _sub_intervals(ii, kk, cc, ss, r, v, objs, shared, stats):
     ok = da + db <= 2.0 * (D + Eij) + Vij * h  # stage 4
     stats["after_speed_test"] += int(ok.sum())
     half = h / 2.0
-    rho_max = np.minimum(da, db) + Eij + Vij * half
+    rho_max = np.maximum(da, db) + Eij + Vij * half
     A = relative_acceleration_bound(rho_max, np.minimum(bd.r_lo_km[gi], bd.r_lo_km[gk]),
                                     bd.floor_km_s2[gi] + bd.floor_km_s2[gk])
     slack = Eij + Evij * half + A * half * half / 2.0
@@ -637,8 +577,9 @@ def _screen_task(task: ScreenTask, shared: ScreenShared) -> TaskResult:
     h = shared.scan_s
     m = int(round(H / h))
     objs = task.a if task.b is None else np.concatenate([task.a, task.b])
-    stats = {"candidate_intervals": 0, "after_speed_test": 0, "after_linear_prune": 0,
-             "refine_splits": 0, "refine_solves": 0, "skipped_intervals": 0}
+    stats = {"candidate_intervals": 0, "candidate_samples": 0, "after_speed_test": 0,
+             "after_linear_prune": 0, "refine_splits": 0, "refine_solves": 0,
+             "skipped_intervals": 0}
     if objs.size < 2:
         return TaskResult([], 0, stats)
     r, v, bad = _coarse_states(shared, objs, task.c0, task.c1)
@@ -649,62 +590,33 @@ def _screen_task(task: ScreenTask, shared: ScreenShared) -> TaskResult:
     failed = int(cols[counted].sum())
     grp = shared.group[objs]
     vmax = bd.v_max_km_s[objs]
-    E = hermite_error_km(H, bd.b4_km_s4[objs])
     n_a = task.a.size
     n_c = r.shape[1] - 1
 
-    if task.mode == "cross":
-        # stage 4 at the coarse step on exact states: d_c + d_c+1 <= 2 D + V H
-        ii_l, kk_l, cc_l = [], [], []
-        for i in range(n_a):
-            d = np.linalg.norm(r[n_a:] - r[i][None], axis=2)  # (nb, C+1)
-            lim = 2.0 * D + (vmax[i] + vmax[n_a:, None]) * H
-            with np.errstate(invalid="ignore"):
-                k, c = np.nonzero(d[:, :-1] + d[:, 1:] <= lim)
-            ii_l.append(np.full(k.size, i, dtype=np.int64))
-            kk_l.append(k.astype(np.int64) + n_a)
-            cc_l.append(c.astype(np.int64))
-        ii, kk, cc = (np.concatenate(x) for x in (ii_l, kk_l, cc_l))
-        jj = None
-    else:
-        P = _scan_positions(r, v, H, m)
-        # V_max h / 2 with V_max = 2 v_max: pairs of ordinary objects in the main hash,
-        # pairs involving a faster object in a second one sized for them
-        fast = vmax > FAST_SPLIT_KM_S
-        v_main = float(vmax[~fast].max()) if (~fast).any() else 0.0
-        ii, kk, ss = grid_pairs(P, D + 2.0 * E.max() + v_main * h)
-        if fast.any():
-            fi, fk, fs = grid_pairs_of(P, D + 2.0 * E.max() + vmax.max() * h, fast)
-            ii, kk, ss = (np.concatenate(x) for x in ((ii, fi), (kk, fk), (ss, fs)))
-        if task.b is not None:  # cross-block pairs only
-            keep = (ii < n_a) != (kk < n_a)
-            ii, kk, ss = ii[keep], kk[keep], ss[keep]
-        # the pair's own radius: D + E_ij + V_ij h / 2 (stage 4)
-        dist = np.linalg.norm(P[kk, ss] - P[ii, ss], axis=1)
-        keep = dist <= D + E[ii] + E[kk] + (vmax[ii] + vmax[kk]) * h / 2.0
-        ii, kk, ss = ii[keep], kk[keep], ss[keep]
-        del P
-        # the scan intervals on both sides of the sample
-        jj = np.concatenate([ss - 1, ss])
-        ii = np.concatenate([ii, ii])
-        kk = np.concatenate([kk, kk])
-        ok = (jj >= 0) & (jj < n_c * m)
-        ii, kk, jj = ii[ok], kk[ok], jj[ok]
+    if task.mode != "cross":
+        return _screen_grid(task, shared, r, v, objs, failed, stats)
+    # stage 4 at the coarse step on exact states: d_c + d_c+1 <= 2 D + V H
+    ii_l, kk_l, cc_l = [], [], []
+    for i in range(n_a):
+        d = np.linalg.norm(r[n_a:] - r[i][None], axis=2)  # (nb, C+1)
+        lim = 2.0 * D + (vmax[i] + vmax[n_a:, None]) * H
+        with np.errstate(invalid="ignore"):
+            k, c = np.nonzero(d[:, :-1] + d[:, 1:] <= lim)
+        ii_l.append(np.full(k.size, i, dtype=np.int64))
+        kk_l.append(k.astype(np.int64) + n_a)
+        cc_l.append(c.astype(np.int64))
+    ii, kk, cc = (np.concatenate(x) for x in (ii_l, kk_l, cc_l))
     same = (grp[ii] >= 0) & (grp[ii] == grp[kk])
     ii, kk = ii[~same], kk[~same]
-    n_int = n_c * m if jj is not None else n_c
-    idx = jj[~same] if jj is not None else cc[~same]
-    key = np.sort((ii * objs.size + kk) * n_int + idx)  # sorted unique: faster than
-    key = key[np.r_[True, key[1:] != key[:-1]]]          # np.unique's hashing here
-    idx = key % n_int
-    pk = key // n_int
+    key = np.sort((ii * objs.size + kk) * n_c + cc[~same])  # sorted unique: faster than
+    key = key[np.r_[True, key[1:] != key[:-1]]]              # np.unique's hashing here
+    cc = key % n_c
+    pk = key // n_c
     ii, kk = pk // objs.size, pk % objs.size
-    if jj is not None:
-        cc, ss = idx // m, idx % m
-    else:  # every scan interval of each coarse candidate
-        cc = np.repeat(idx, m)
-        ii, kk = np.repeat(ii, m), np.repeat(kk, m)
-        ss = np.tile(np.arange(m), idx.size)
+    # every scan interval of each coarse candidate
+    cc = np.repeat(cc, m)
+    ii, kk = np.repeat(ii, m), np.repeat(kk, m)
+    ss = np.tile(np.arange(m), cc.size // m)
     finite = np.isfinite(r[ii, cc, 0]) & np.isfinite(r[ii, cc + 1, 0]) & \
         np.isfinite(r[kk, cc, 0]) & np.isfinite(r[kk, cc + 1, 0])
     stats["skipped_intervals"] += int((~finite).sum())
@@ -715,12 +627,92 @@ def _screen_task(task: ScreenTask, shared: ScreenShared) -> TaskResult:
                             r, v, objs, shared, stats) for x in range(0, max(ii.size, 1), chunk)]
     ii, kk, cc, ss = (np.concatenate(x) for x in zip(*parts, strict=True))
     del r, v
-    # ---- exact refinement on SGP4
     ta = (task.c0 + cc) * H + ss * h
-    tb = ta + h
-    g1, g2 = objs[ii], objs[kk]
-    res = _refine.refine_intervals(shared.satrecs, shared.jd0, shared.fr0, g1, g2, ta, tb, D,
-                                   bd.r_lo_km, bd.floor_km_s2, bd.v_max_km_s)
+    return _refined(task, shared, objs, ii, kk, ta, ta + h, failed, stats)
+
+
+def _screen_grid(task: ScreenTask, shared: ScreenShared, r: np.ndarray, v: np.ndarray,
+                 objs: np.ndarray, failed: int, stats: dict[str, int]) -> TaskResult:
+    """Stages 4-5 by scan-sample cells: the spatial hash at every scan sample, the linear
+    prune from that sample, then the exact refinement of the surviving cells."""
+    bd = shared.bounds
+    D = shared.threshold_km
+    H = shared.coarse_s
+    h = shared.scan_s
+    m = int(round(H / h))
+    n_a = task.a.size
+    vmax = bd.v_max_km_s[objs]
+    E = hermite_error_km(H, bd.b4_km_s4[objs])
+    P, U = _scan_states(r, v, H, m)
+    del r, v
+    # V_max h / 2 with V_max = 2 v_max: pairs of ordinary objects in the main hash, pairs
+    # involving a faster object in a second one sized for them
+    fast = vmax > FAST_SPLIT_KM_S
+    v_main = float(vmax[~fast].max()) if (~fast).any() else 0.0
+    ii, kk, ss = close_pairs(P, D + 2.0 * E.max() + v_main * h, fast,
+                             D + 2.0 * E.max() + vmax.max() * h)
+    keep = np.ones(ii.size, dtype=bool)
+    if task.b is not None:  # cross-block pairs only
+        keep &= (ii < n_a) != (kk < n_a)
+    if task.c0 > 0:  # the first sample's cell is the previous time block's last
+        keep &= ss > 0
+    grp = shared.group[objs]
+    keep &= ~((grp[ii] >= 0) & (grp[ii] == grp[kk]))
+    ii, kk, ss = ii[keep], kk[keep], ss[keep]
+    stats["candidate_samples"] = int(ii.size)
+    chunk = 1 << 20
+    parts = [_sample_prune(ii[x:x + chunk], kk[x:x + chunk], ss[x:x + chunk], P, U, objs,
+                           shared) for x in range(0, max(ii.size, 1), chunk)]
+    ii, kk, ss = (np.concatenate(x) for x in zip(*parts, strict=True))
+    del P, U
+    # a pair found by both hashes (one object fast) once
+    key = np.unique((ii * objs.size + kk) * (1 << 24) + ss)
+    ss = key % (1 << 24)
+    ii, kk = (key >> 24) // objs.size, (key >> 24) % objs.size
+    stats["after_linear_prune"] = int(ii.size)
+    ta = task.c0 * H + (ss - 0.5) * h
+    return _refined(task, shared, objs, ii, kk, ta, ta + h, failed, stats)
+
+
+def _sample_prune(ii: np.ndarray, kk: np.ndarray, ss: np.ndarray, P: np.ndarray,
+                  U: np.ndarray, objs: np.ndarray, shared: ScreenShared):
+    """Candidates ``(ii, kk, ss)`` (local rows, scan sample) whose cell ``|t - t_s| <= h/2``
+    may hold an event: stage 5 from the sample, both ways."""
+    bd = shared.bounds
+    D = shared.threshold_km
+    H = shared.coarse_s
+    half = shared.scan_s / 2.0
+    gi, gk = objs[ii], objs[kk]
+    rho = P[kk, ss] - P[ii, ss]
+    d = np.sqrt(np.einsum("ij,ij->i", rho, rho))
+    b4 = bd.b4_km_s4[gi] + bd.b4_km_s4[gk]
+    Eij = hermite_error_km(H, b4)
+    Vij = bd.v_max_km_s[gi] + bd.v_max_km_s[gk]
+    # the pair's own radius (stage 4 for the cell): cheap, before the velocities
+    near = d <= D + Eij + Vij * half
+    ii, kk, ss, gi, gk, rho, d, b4, Eij, Vij = (x[near] for x in (ii, kk, ss, gi, gk, rho, d,
+                                                                  b4, Eij, Vij))
+    u = U[kk, ss] - U[ii, ss]
+    Evij = H ** 3 * b4 / 24.0
+    A = relative_acceleration_bound(d + Eij + Vij * half,
+                                    np.minimum(bd.r_lo_km[gi], bd.r_lo_km[gk]),
+                                    bd.floor_km_s2[gi] + bd.floor_km_s2[gk])
+    slack = Eij + Evij * half + A * half * half / 2.0
+    tau = np.full(ii.size, half)
+    lb = np.minimum(_refine.segment_min_distance(rho, u, tau),
+                    _refine.segment_min_distance(rho, -u, tau)) - slack
+    keep = lb <= D
+    return ii[keep], kk[keep], ss[keep]
+
+
+def _refined(task: ScreenTask, shared: ScreenShared, objs: np.ndarray, ii: np.ndarray,
+             kk: np.ndarray, ta: np.ndarray, tb: np.ndarray, failed: int,
+             stats: dict[str, int]) -> TaskResult:
+    """Stage 6: the exact refinement of intervals ``(ta, tb]`` of pairs ``(ii, kk)``."""
+    bd = shared.bounds
+    res = _refine.refine_intervals(shared.satrecs, shared.jd0, shared.fr0, objs[ii], objs[kk],
+                                   ta, tb, shared.threshold_km, bd.r_lo_km, bd.floor_km_s2,
+                                   bd.v_max_km_s)
     stats["refine_splits"] = res["splits"]
     stats["refine_solves"] = res["solves"]
     stats["skipped_intervals"] += res["skipped"]

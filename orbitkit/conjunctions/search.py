@@ -184,7 +184,7 @@ def find_conjunctions(
     # error (wider margins on the few survivors) buys a longer SGP4 step
     H = _screen.coarse_step_s(float(bounds.b4_km_s4.max()) if n else 1e-12,
                               10.0 if cross else _screen.HERMITE_ERROR_KM)
-    target_h = scan_step_s or (60.0 if cross else 20.0)
+    target_h = scan_step_s or (60.0 if cross else 30.0)
     m = max(1, math.ceil(H / target_h - 1e-9))
     h = H / m
     shared = _screen.ScreenShared(
