@@ -22,6 +22,11 @@ the relative position passes within the combined hard-body radius ``R``. Project
   object, projected on the encounter plane) and is oriented and sized to give the largest
   Pc: the miss along the major axis, the size found by a golden-section search. The
   standard deviation (along the miss) at that size is the *dilution threshold*.
+  :func:`alfano_max_pc_many` does this for all events of a screen at once (the same grid
+  and golden section, every event stepping together on (events, nodes) arrays); its Pc
+  integrates the other way round from Foster's, exactly along the wide axis and by a
+  fixed 32-node rule along the narrow one, which one rule serves for every size (see the
+  comment above ``_alfano_pc``).
 
 A covariance that is not positive definite (in 3-D or once projected) gives Pc 0 with a
 warning, as CARA's unit test for it expects.
