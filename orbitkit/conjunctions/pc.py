@@ -266,7 +266,7 @@ def _socrates_aspect(r1, v1, r2, v2) -> float:
 # over R / miss in [0.02, 0.999], AR in [1, 20], s in [miss / 50, 50 miss].
 _ALFANO_X, _ALFANO_W = (a[32:] for a in np.polynomial.legendre.leggauss(64))
 _ALFANO_CUT_SIGMA = 8.0
-_ALFANO_GRID = 41          # coarse sizes from miss / 50 to 50 miss, as SOCRATES's search
+_ALFANO_GRID = 41          # coarse sizes from miss / 50 to 50 miss (the one-event search's)
 _ALFANO_SPAN = 50.0
 _ALFANO_LOG_TOL = 1e-7     # golden section stops when the bracket in ln(sigma) is this wide
 _ALFANO_MAX_STEPS = 60
