@@ -133,7 +133,7 @@ def test_injected_encounter(catalogue, kind):
     # and the design: an event within 1 s and 20 m of what was injected
     (closest,) = [e for e in mine if abs((e.tca - tca).total_seconds()) < 1.0]
     assert abs(closest.miss_km - 1.2) < 0.02
-    # the all-pairs path (spatial hash over the scan grid) finds the same events
+    # the all-pairs path (k-d tree over the scan grid) finds the same events
     every = find_conjunctions([css, sec, *others], start=t0, stop=tca + timedelta(hours=2))
     pair = [e for e in every.events if sec.norad_id in (e.norad_id_1, e.norad_id_2)
             and 48274 in (e.norad_id_1, e.norad_id_2)]
@@ -244,8 +244,8 @@ def test_decayed_samples_are_skipped_and_counted(catalogue):
     assert res.warnings
 
 
-def test_spatial_hash_finds_every_close_pair():
-    """The scan's spatial hash (all pairs, and the pairs of a few marked fast rows) against
+def test_close_pairs_finds_every_close_pair():
+    """The scan's close-pair search (all pairs, and the pairs of a few marked fast rows) against
     a plain double loop over random points, NaN samples left out."""
     rng = np.random.default_rng(0)
     P = rng.uniform(-300, 300, size=(150, 4, 3))

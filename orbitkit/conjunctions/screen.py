@@ -27,30 +27,33 @@ Method, in stages
    ``E = H^4 b4 / 384`` in position and ``E' = H^3 b4 / 24`` in velocity per object;
    ``H`` is the largest step that keeps ``E`` of the worst pair under 1 km (10 km in target
    mode, where stage 4 first runs on the exact coarse samples).
-4. **Candidates.** If a minimum at ``t*`` with ``d(t*) <= D`` lies in ``(t_j, t_j+1]``,
-   then since ``|d'| <= |u| <= V`` (``V = v_max,1 + v_max,2``, the pair's own bound, not a
-   fixed 16 km/s: an eccentric debris orbit gets its perigee speed),
-   ``d(t_j) + d(t_j+1) <= 2 D + V h`` and one end is within ``D + V h / 2``. So a spatial
-   hash of the interpolated positions at each scan time (cell size ``R = D + 2 E_max +
-   V_max h / 2``, the 27 neighbouring cells searched) finds the pair at one end, and the
-   interval is kept if ``d_j + d_j+1 <= 2 (D + E) + V h``. In target mode (a few objects
-   against many) the same inequality is applied first to the exact coarse samples
-   (``d_c + d_c+1 <= 2 D + V H``) and then to every scan interval of the coarse intervals
-   that pass, without a hash. The few objects faster than
-   8.3 km/s (eccentric orbits near perigee) get a second hash sized for them, so the main
-   one is sized for ordinary LEO speeds.
-5. **Linear prune.** Over each half of the interval, from its nearer end, the relative
-   position differs from ``rho + u tau`` by at most ``E + E' tau + A tau^2 / 2``, where ``A``
-   bounds the relative acceleration (the gravity gradient ``2 mu / r^3`` times the
-   separation, plus drag and modelling; see ``refine.relative_acceleration_bound``).
-   An interval whose lower bound exceeds ``D`` holds no event.
+4. **Candidates.** Each scan sample ``t_s`` owns the *cell* ``(t_s - h/2, t_s + h/2]``;
+   the cells tile the window, so every event lies in exactly one. If a minimum at ``t*``
+   with ``d(t*) <= D`` lies in the cell of ``t_s``, then since ``|d'| <= |u| <= V``
+   (``V = v_max,1 + v_max,2``, the pair's own bound, not a fixed 16 km/s: an eccentric
+   debris orbit gets its perigee speed), ``d(t_s) <= D + V h / 2``, and the interpolated
+   positions are within ``D + E_1 + E_2 + V h / 2`` of each other. So a k-d tree of the
+   interpolated positions at every scan sample, asked for every pair within ``R = D +
+   2 E_max + V_max h / 2`` (:func:`close_pairs`), finds the pair at the sample owning the
+   event. The few objects faster than 8.3 km/s (eccentric orbits near perigee) are asked
+   for their pairs with a radius of their own, so the main one is sized for ordinary LEO
+   speeds. In target mode (a few objects against many) the speed test runs instead on
+   the exact coarse samples (``d_c + d_c+1 <= 2 D + V H``) and then on every scan interval
+   of the coarse intervals that pass (``d_j + d_j+1 <= 2 (D + E) + V h``), without a tree.
+5. **Linear prune.** Within ``|tau| <= h/2`` of the sample (in target mode: over each
+   half of the interval, from its nearer end), the relative position differs from
+   ``rho + u tau`` (interpolated at the sample) by at most ``E + E' |tau| + A tau^2 / 2``,
+   where ``A`` bounds the relative acceleration (the gravity gradient ``2 mu / r^3`` times
+   the separation, plus drag and modelling; see ``refine.relative_acceleration_bound``).
+   A cell whose lower bound exceeds ``D`` holds no event; the others go to stage 6 as
+   the intervals ``(t_s - h/2, t_s + h/2]``.
 6. **Refinement** on SGP4 itself (:mod:`orbitkit.conjunctions.refine`): prune again with
    exact states, split until the distance has at most one minimum per piece, solve for
    the zero of ``rho . u``; TCA to 1 µs of SGP4's, miss to well under 1 m.
 
 Why no event is missed: stage 2 drops only pairs whose positions cannot be within ``D``
 (the bands hold every SGP4 position: tested over the 2026 catalogue for the window);
-stage 4 keeps every interval holding a minimum below ``D`` by the speed bound; stages 5
+stage 4 keeps every cell holding a minimum below ``D`` by the speed bound; stages 5
 and 6 drop only intervals whose rigorous lower bound exceeds ``D`` or whose distance has
 no minimum inside. Each inequality widens by the interpolation error it has to carry,
 so the step sizes change the cost, never the answer (the tests compare with a dense
@@ -62,7 +65,7 @@ Tasks, for an executor
 time block). :func:`screen_task` is a pure, top-level function of ``(task, shared)``,
 where :class:`ScreenShared` holds what every worker needs once (element sets as sgp4
 parameters, bounds, the window); both pickle. :func:`merge` puts the task results together
-deterministically: events in ``(t_j, t_j+1]`` belong to one time block only, and any
+deterministically: each scan sample's cell belongs to one time block only, and any
 duplicate of a pair within 1 s is dropped. :func:`screen` runs the tasks through ``run``
 (default: a plain loop in this process), so a Dask client can run them instead.
 
@@ -292,7 +295,7 @@ class ScreenTask:
     c0: int
     c1: int
     count_failures: np.ndarray
-    mode: str = "grid"  # "grid" (spatial hash) or "cross" (every a against every b)
+    mode: str = "grid"  # "grid" (k-d tree of close pairs) or "cross" (every a against every b)
 
     def describe(self, shared: ScreenShared) -> str:
         def names(ix: np.ndarray) -> str:
@@ -464,7 +467,7 @@ def close_pairs(P: np.ndarray, radius_km: float, rows: np.ndarray | None = None,
 
 
 #: Objects faster than this [km/s] (eccentric orbits: their perigee speed) are screened by a
-#: second hash of their own, so that the main hash's cells need not be sized for them.
+#: radius of their own, so that the main radius need not be sized for them.
 FAST_SPLIT_KM_S = 8.3
 
 
@@ -633,7 +636,7 @@ def _screen_task(task: ScreenTask, shared: ScreenShared) -> TaskResult:
 
 def _screen_grid(task: ScreenTask, shared: ScreenShared, r: np.ndarray, v: np.ndarray,
                  objs: np.ndarray, failed: int, stats: dict[str, int]) -> TaskResult:
-    """Stages 4-5 by scan-sample cells: the spatial hash at every scan sample, the linear
+    """Stages 4-5 by scan-sample cells: the close pairs at every scan sample, the linear
     prune from that sample, then the exact refinement of the surviving cells."""
     bd = shared.bounds
     D = shared.threshold_km
@@ -645,8 +648,8 @@ def _screen_grid(task: ScreenTask, shared: ScreenShared, r: np.ndarray, v: np.nd
     E = hermite_error_km(H, bd.b4_km_s4[objs])
     P, U = _scan_states(r, v, H, m)
     del r, v
-    # V_max h / 2 with V_max = 2 v_max: pairs of ordinary objects in the main hash, pairs
-    # involving a faster object in a second one sized for them
+    # V_max h / 2 with V_max = 2 v_max: pairs of ordinary objects within the main radius,
+    # pairs involving a faster object within a second radius sized for them
     fast = vmax > FAST_SPLIT_KM_S
     v_main = float(vmax[~fast].max()) if (~fast).any() else 0.0
     ii, kk, ss = close_pairs(P, D + 2.0 * E.max() + v_main * h, fast,
@@ -665,7 +668,7 @@ def _screen_grid(task: ScreenTask, shared: ScreenShared, r: np.ndarray, v: np.nd
                            shared) for x in range(0, max(ii.size, 1), chunk)]
     ii, kk, ss = (np.concatenate(x) for x in zip(*parts, strict=True))
     del P, U
-    # a pair found by both hashes (one object fast) once
+    # a pair found with both radii (one object fast) once
     key = np.unique((ii * objs.size + kk) * (1 << 24) + ss)
     ss = key % (1 << 24)
     ii, kk = (key >> 24) // objs.size, (key >> 24) % objs.size
@@ -698,9 +701,8 @@ def _sample_prune(ii: np.ndarray, kk: np.ndarray, ss: np.ndarray, P: np.ndarray,
                                     np.minimum(bd.r_lo_km[gi], bd.r_lo_km[gk]),
                                     bd.floor_km_s2[gi] + bd.floor_km_s2[gk])
     slack = Eij + Evij * half + A * half * half / 2.0
-    tau = np.full(ii.size, half)
-    lb = np.minimum(_refine.segment_min_distance(rho, u, tau),
-                    _refine.segment_min_distance(rho, -u, tau)) - slack
+    # the closest point of rho + u tau over -h/2 <= tau <= h/2: one segment through rho
+    lb = _refine.segment_min_distance(rho - u * half, u, np.full(ii.size, 2.0 * half)) - slack
     keep = lb <= D
     return ii[keep], kk[keep], ss[keep]
 
