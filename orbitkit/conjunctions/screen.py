@@ -436,10 +436,11 @@ def close_pairs(P: np.ndarray, radius_km: float, rows: np.ndarray | None = None,
 
     e = np.zeros(0, np.int64)
     n, S, _ = P.shape
-    cols = np.ascontiguousarray(P.transpose(1, 0, 2))  # (S, n, 3): a column's points together
+    # (S, n, 3): a column's points together (no copy when P is a view of such an array)
+    cols = np.ascontiguousarray(P.transpose(1, 0, 2))
     valid = np.isfinite(cols[:, :, 0])
     smp, obj = np.nonzero(valid)
-    X = cols[valid]
+    X = cols.reshape(-1, 3).copy() if smp.size == valid.size else cols[valid]
     del cols
     if obj.size < 2:
         return e, e, e
@@ -500,24 +501,29 @@ def _hermite_basis(m: int) -> tuple[np.ndarray, np.ndarray]:
 def _scan_states(r: np.ndarray, v: np.ndarray, H: float,
                  m: int) -> tuple[np.ndarray, np.ndarray]:
     """Scan-grid positions and velocities, each (n, C*m + 1, 3), from coarse states
-    (n, C+1, 3) by cubic Hermite interpolation (NaN where a coarse end is NaN)."""
+    (n, C+1, 3) by cubic Hermite interpolation (NaN where a coarse end is NaN).
+
+    The arrays are transposed views of (C*m + 1, n, 3) ones: one scan sample's positions
+    lie together, as the k-d tree of :func:`close_pairs` and the prune read them."""
     n, c1, _ = r.shape
     C = c1 - 1
-    P = np.empty((n, C * m + 1, 3))
-    U = np.empty((n, C * m + 1, 3))
+    rc = r.transpose(1, 0, 2)
+    vc = v.transpose(1, 0, 2)
+    P = np.empty((C * m + 1, n, 3))
+    U = np.empty((C * m + 1, n, 3))
     pos, der = _hermite_basis(m)
-    r0, r1, v0, v1 = r[:, :-1], r[:, 1:], v[:, :-1] * H, v[:, 1:] * H
-    P[:, 0:-1:m] = r0
-    U[:, 0:-1:m] = v[:, :-1]
+    r0, r1, v0, v1 = rc[:-1], rc[1:], vc[:-1] * H, vc[1:] * H
+    P[0:-1:m] = r0
+    U[0:-1:m] = vc[:-1]
     # one pass per sub-step of the coarse interval (m ~ 10), each over every object and
     # every coarse interval of the block at once
     for s in range(1, m):
         w, g = pos[s], der[s] / H
-        P[:, s:-1:m] = w[0] * r0 + w[1] * v0 + w[2] * r1 + w[3] * v1
-        U[:, s:-1:m] = g[0] * r0 + g[1] * v0 + g[2] * r1 + g[3] * v1
-    P[:, -1] = r[:, -1]
-    U[:, -1] = v[:, -1]
-    return P, U
+        P[s:-1:m] = w[0] * r0 + w[1] * v0 + w[2] * r1 + w[3] * v1
+        U[s:-1:m] = g[0] * r0 + g[1] * v0 + g[2] * r1 + g[3] * v1
+    P[-1] = rc[-1]
+    U[-1] = vc[-1]
+    return P.transpose(1, 0, 2), U.transpose(1, 0, 2)
 
 
 def _basis_at(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -663,11 +669,12 @@ def _screen_grid(task: ScreenTask, shared: ScreenShared, r: np.ndarray, v: np.nd
     keep &= ~((grp[ii] >= 0) & (grp[ii] == grp[kk]))
     ii, kk, ss = ii[keep], kk[keep], ss[keep]
     stats["candidate_samples"] = int(ii.size)
+    q = _prune_inputs(P, U, objs, shared)
     chunk = 1 << 20
-    parts = [_sample_prune(ii[x:x + chunk], kk[x:x + chunk], ss[x:x + chunk], P, U, objs,
-                           shared) for x in range(0, max(ii.size, 1), chunk)]
+    parts = [_sample_prune(ii[x:x + chunk], kk[x:x + chunk], ss[x:x + chunk], q, shared)
+             for x in range(0, max(ii.size, 1), chunk)]
     ii, kk, ss = (np.concatenate(x) for x in zip(*parts, strict=True))
-    del P, U
+    del P, U, q
     # a pair found with both radii (one object fast) once
     key = np.unique((ii * objs.size + kk) * (1 << 24) + ss)
     ss = key % (1 << 24)
@@ -677,32 +684,59 @@ def _screen_grid(task: ScreenTask, shared: ScreenShared, r: np.ndarray, v: np.nd
     return _refined(task, shared, objs, ii, kk, ta, ta + h, failed, stats)
 
 
-def _sample_prune(ii: np.ndarray, kk: np.ndarray, ss: np.ndarray, P: np.ndarray,
-                  U: np.ndarray, objs: np.ndarray, shared: ScreenShared):
-    """Candidates ``(ii, kk, ss)`` (local rows, scan sample) whose cell ``|t - t_s| <= h/2``
-    may hold an event: stage 5 from the sample, both ways."""
+@dataclass(frozen=True)
+class _PruneInputs:
+    """Per-object numbers of one task (local rows) for :func:`_sample_prune`, and its scan
+    states flattened to ``(S * n, 3)`` so that a (sample, row) pair is one index."""
+
+    P: np.ndarray
+    U: np.ndarray
+    n_rows: int
+    E: np.ndarray        # Hermite position error bound [km]
+    Ev: np.ndarray       # Hermite velocity error bound [km/s]
+    reach: np.ndarray    # E + v_max h / 2 [km]
+    r_lo: np.ndarray     # lowest radius [km]
+    floor: np.ndarray    # non-gradient acceleration [km/s^2]
+
+
+def _prune_inputs(P: np.ndarray, U: np.ndarray, objs: np.ndarray,
+                  shared: ScreenShared) -> _PruneInputs:
     bd = shared.bounds
-    D = shared.threshold_km
     H = shared.coarse_s
+    b4 = bd.b4_km_s4[objs]
+    E = hermite_error_km(H, b4)
+    # sample-major flat states (a no-copy view of _scan_states' arrays): index s * n + row
+    flat = [np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(-1, 3) for x in (P, U)]
+    return _PruneInputs(flat[0], flat[1], P.shape[0], E, H ** 3 * b4 / 24.0,
+                        E + bd.v_max_km_s[objs] * shared.scan_s / 2.0, bd.r_lo_km[objs],
+                        bd.floor_km_s2[objs])
+
+
+def _sample_prune(ii: np.ndarray, kk: np.ndarray, ss: np.ndarray, q: _PruneInputs,
+                  shared: ScreenShared):
+    """Candidates ``(ii, kk, ss)`` (local rows, scan sample) whose cell ``|t - t_s| <= h/2``
+    may hold an event: stage 5 from the sample, both ways. The bounds are sums of the two
+    objects' own (``E``, ``E'`` and ``v_max`` add up pair-wise)."""
+    D = shared.threshold_km
     half = shared.scan_s / 2.0
-    gi, gk = objs[ii], objs[kk]
-    rho = P[kk, ss] - P[ii, ss]
+    fi = ss * q.n_rows + ii
+    fk = ss * q.n_rows + kk
+    rho = np.take(q.P, fk, axis=0)
+    rho -= np.take(q.P, fi, axis=0)
+    u = np.take(q.U, fk, axis=0)
+    u -= np.take(q.U, fi, axis=0)
     d = np.sqrt(np.einsum("ij,ij->i", rho, rho))
-    b4 = bd.b4_km_s4[gi] + bd.b4_km_s4[gk]
-    Eij = hermite_error_km(H, b4)
-    Vij = bd.v_max_km_s[gi] + bd.v_max_km_s[gk]
-    # the pair's own radius (stage 4 for the cell): cheap, before the velocities
-    near = d <= D + Eij + Vij * half
-    ii, kk, ss, gi, gk, rho, d, b4, Eij, Vij = (x[near] for x in (ii, kk, ss, gi, gk, rho, d,
-                                                                  b4, Eij, Vij))
-    u = U[kk, ss] - U[ii, ss]
-    Evij = H ** 3 * b4 / 24.0
-    A = relative_acceleration_bound(d + Eij + Vij * half,
-                                    np.minimum(bd.r_lo_km[gi], bd.r_lo_km[gk]),
-                                    bd.floor_km_s2[gi] + bd.floor_km_s2[gk])
-    slack = Eij + Evij * half + A * half * half / 2.0
-    # the closest point of rho + u tau over -h/2 <= tau <= h/2: one segment through rho
-    lb = _refine.segment_min_distance(rho - u * half, u, np.full(ii.size, 2.0 * half)) - slack
+    A = relative_acceleration_bound(d + q.reach[ii] + q.reach[kk],
+                                    np.minimum(q.r_lo[ii], q.r_lo[kk]),
+                                    q.floor[ii] + q.floor[kk])
+    slack = q.E[ii] + q.E[kk] + (q.Ev[ii] + q.Ev[kk]) * half + A * (half * half / 2.0)
+    # the closest point of rho + u tau over |tau| <= h/2
+    uu = np.einsum("ij,ij->i", u, u)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tau = -np.einsum("ij,ij->i", rho, u) / uu
+    tau = np.clip(np.nan_to_num(tau, nan=0.0, posinf=half, neginf=-half), -half, half)
+    rho += u * tau[:, None]
+    lb = np.sqrt(np.einsum("ij,ij->i", rho, rho)) - slack
     keep = lb <= D
     return ii[keep], kk[keep], ss[keep]
 

@@ -202,6 +202,9 @@ def find_conjunctions(
         from orbitkit.executor import task_runner
 
         run = task_runner(executor, progress=progress)
+    if any(t.mode == "grid" for t in tasks):
+        # the k-d tree's module, loaded once here rather than in every forked worker
+        import scipy.spatial  # noqa: F401
     results = run(_screen.screen_task, tasks, shared)
     raw, failed, stats = _screen.merge(results, shared)
     stats.update({"tasks": len(tasks), "coarse_step_s": H, "scan_step_s": h})
