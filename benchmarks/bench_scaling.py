@@ -348,10 +348,9 @@ def projection(n_objects: int, days: float, workers: list[int], sample: int) -> 
     jd0, fr0 = float(jd[0]), float(fr[0])
     duration = days * 86400.0
     bounds = sc.orbit_bounds(sats, jd0 + fr0, jd0 + fr0 + days)
-    big = sc.coarse_step_s(float(bounds.b4_km_s4.max()))
-    m = max(1, math.ceil(big / 20.0 - 1e-9))
+    big, small = sc.scan_steps(float(bounds.b4_km_s4.max()), "grid")  # as find_conjunctions
     shared = sc.ScreenShared(satrecs=sats, jd0=jd0, fr0=fr0, duration_s=duration,
-                             threshold_km=5.0, coarse_s=big, scan_s=big / m, bounds=bounds,
+                             threshold_km=5.0, coarse_s=big, scan_s=small, bounds=bounds,
                              group=np.full(len(sats), -1, dtype=np.int64),
                              labels=[str(i) for i in range(len(sats))])
     tasks = sc.plan(shared, np.arange(len(sats), dtype=np.int64), None)

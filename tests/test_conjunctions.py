@@ -208,6 +208,9 @@ def test_tasks_pickle_and_merge_deterministically(shell_300):
         shared2 = pickle.loads(pickle.dumps(shared))
         out = [fn(pickle.loads(pickle.dumps(t)), shared2) for t in reversed(tasks)]
         calls.append(len(tasks))
+        # tasks name their object blocks by number (the arrays travel once, in shared):
+        # a description stays small however many objects a block holds
+        assert max(len(pickle.dumps(t)) for t in tasks) < 400
         return out
 
     stop = START + timedelta(hours=12)

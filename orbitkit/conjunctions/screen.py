@@ -101,6 +101,8 @@ __all__ = [
     "run_serial",
     "hermite_error_km",
     "coarse_step_s",
+    "scan_steps",
+    "SCAN_STEP_S",
 ]
 
 _R_EARTH_KM = 6378.135  # WGS72, as SGP4
@@ -210,6 +212,23 @@ def coarse_step_s(b4_max: float, error_km: float = HERMITE_ERROR_KM) -> float:
     return float(min(max(step, _MIN_COARSE_S), _MAX_COARSE_S))
 
 
+#: Scan step aimed at [s]: all-pairs (the k-d tree's cost per sample against the candidate
+#: pairs, which grow as the cube of the step: measured flat between 28 and 45 s on the 2026
+#: catalogue) and target mode (no tree; the coarse speed test first).
+SCAN_STEP_S = {"grid": 30.0, "cross": 60.0}
+
+
+def scan_steps(b4_max: float, mode: str, scan_step_s: float | None = None) -> tuple[float, float]:
+    """The SGP4 step ``H`` and the scan step ``h = H / m`` [s] for a screen.
+
+    Target mode (``mode="cross"``) tests coarse intervals on exact samples first, so a
+    larger interpolation error (wider margins on the few survivors) buys a longer SGP4 step.
+    """
+    H = coarse_step_s(b4_max, 10.0 if mode == "cross" else HERMITE_ERROR_KM)
+    m = max(1, math.ceil(H / (scan_step_s or SCAN_STEP_S[mode]) - 1e-9))
+    return H, H / m
+
+
 # --------------------------------------------------------------------------- shared, tasks
 
 
@@ -252,6 +271,11 @@ class ScreenShared:
         (n,) int: objects with the same non-negative number share one orbit (never paired).
     labels
         Object names for error messages (NORAD numbers as text).
+    blocks
+        The object blocks of the plan (arrays of object numbers), filled by :func:`plan`:
+        tasks name their blocks by number, so a task description stays a few hundred bytes
+        however large the catalogue (at 100,000 objects the arrays in every task came to
+        2.4 GB through a Dask scheduler).
     """
 
     satrecs: list
@@ -264,6 +288,12 @@ class ScreenShared:
     bounds: OrbitBounds
     group: np.ndarray
     labels: list[str]
+    blocks: list[np.ndarray] = field(default_factory=list)
+
+    def add_block(self, rows: np.ndarray) -> int:
+        """Register an object block; returns its number."""
+        self.blocks.append(np.asarray(rows, dtype=np.int64))
+        return len(self.blocks) - 1
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -283,19 +313,24 @@ class ScreenShared:
 
 @dataclass(frozen=True)
 class ScreenTask:
-    """One unit of work: pairs of ``a`` x ``b`` (``b is None``: pairs within ``a``) over coarse
-    samples ``c0 .. c1`` (intervals ``(c0 H, c1 H]``).
+    """One unit of work: pairs of object blocks ``a`` x ``b`` (``b is None``: pairs within
+    ``a``) over coarse samples ``c0 .. c1`` (intervals ``(c0 H, c1 H]``). Blocks are named by
+    their number in :attr:`ScreenShared.blocks`.
 
-    ``count_failures`` lists the objects whose failed samples this task counts (each
-    object once per time block over all tasks).
+    ``count_failures`` lists the blocks whose objects' failed samples this task counts
+    (each object once per time block over all tasks).
     """
 
-    a: np.ndarray
-    b: np.ndarray | None
+    a: int
+    b: int | None
     c0: int
     c1: int
-    count_failures: np.ndarray
+    count_failures: tuple[int, ...]
     mode: str = "grid"  # "grid" (k-d tree of close pairs) or "cross" (every a against every b)
+
+    def rows(self, shared: ScreenShared) -> tuple[np.ndarray, np.ndarray | None]:
+        """The object numbers of blocks ``a`` and ``b``."""
+        return shared.blocks[self.a], None if self.b is None else shared.blocks[self.b]
 
     def describe(self, shared: ScreenShared) -> str:
         def names(ix: np.ndarray) -> str:
@@ -303,8 +338,9 @@ class ScreenTask:
             more = f" +{ix.size - 4} more" if ix.size > 4 else ""
             return ",".join(ids) + more
 
+        a, b = self.rows(shared)
         span = f"{self.c0 * shared.coarse_s:.0f}-{self.c1 * shared.coarse_s:.0f} s after start"
-        objs = names(self.a) + ("" if self.b is None else f" x {names(self.b)}")
+        objs = names(a) + ("" if b is None else f" x {names(b)}")
         return f"objects {objs}, {span}"
 
 
@@ -367,6 +403,7 @@ def plan(shared: ScreenShared, a: np.ndarray, b: np.ndarray | None = None, *,
     if b is None:
         order = a[np.argsort(bd.r_lo_km[a], kind="stable")]
         blocks = [order[i:i + block_objects] for i in range(0, order.size, block_objects)]
+        ids = [shared.add_block(x) for x in blocks]
         for p, bp in enumerate(blocks):
             for q in range(p, len(blocks)):
                 bq = blocks[q]
@@ -374,8 +411,8 @@ def plan(shared: ScreenShared, a: np.ndarray, b: np.ndarray | None = None, *,
                     continue
                 union = bp.size + (bq.size if q > p else 0)
                 for c0, c1 in time_blocks(union):
-                    tasks.append(ScreenTask(bp, None if q == p else bq, c0, c1,
-                                            count_failures=bp if q == p else np.zeros(0, np.int64)))
+                    tasks.append(ScreenTask(ids[p], None if q == p else ids[q], c0, c1,
+                                            count_failures=(ids[p],) if q == p else ()))
         return tasks
     b = np.asarray(b, dtype=np.int64)
     # shell filter against any of a
@@ -388,13 +425,15 @@ def plan(shared: ScreenShared, a: np.ndarray, b: np.ndarray | None = None, *,
     if a.size > 1:
         tasks += plan(shared, a, None, block_objects=block_objects, block_bytes=block_bytes)
     blocks = [bsel[i:i + block_objects] for i in range(0, bsel.size, block_objects)]
-    for k, bq in enumerate(blocks):
-        for c0, c1 in time_blocks(a.size + bq.size):
-            counted = bq if a.size > 1 or k else np.concatenate([a, bq])
-            tasks.append(ScreenTask(a, bq, c0, c1, count_failures=counted, mode="cross"))
     if not blocks and a.size == 1:
-        tasks.append(ScreenTask(a, np.zeros(0, np.int64), 0, n_c, count_failures=a,
-                                mode="cross"))
+        blocks = [np.zeros(0, np.int64)]  # one task still counts the target's failed samples
+    ia = shared.add_block(a)
+    for k, bq in enumerate(blocks):
+        ib = shared.add_block(bq)
+        # the targets' failures: counted by their own all-pairs tasks, else by the first block
+        counted = (ib,) if a.size > 1 or k else (ia, ib)
+        for c0, c1 in (time_blocks(a.size + bq.size) if bq.size else [(0, n_c)]):
+            tasks.append(ScreenTask(ia, ib, c0, c1, count_failures=counted, mode="cross"))
     return tasks
 
 
@@ -585,7 +624,8 @@ def _screen_task(task: ScreenTask, shared: ScreenShared) -> TaskResult:
     H = shared.coarse_s
     h = shared.scan_s
     m = int(round(H / h))
-    objs = task.a if task.b is None else np.concatenate([task.a, task.b])
+    rows_a, rows_b = task.rows(shared)
+    objs = rows_a if rows_b is None else np.concatenate([rows_a, rows_b])
     stats = {"candidate_intervals": 0, "candidate_samples": 0, "after_speed_test": 0,
              "after_linear_prune": 0, "refine_splits": 0, "refine_solves": 0,
              "skipped_intervals": 0}
@@ -594,12 +634,13 @@ def _screen_task(task: ScreenTask, shared: ScreenShared) -> TaskResult:
     r, v, bad = _coarse_states(shared, objs, task.c0, task.c1)
     # failed samples, each counted once over all tasks: samples c0..c1-1 (+ c1 at the end)
     last = task.c1 == shared.n_coarse
-    counted = np.isin(objs, task.count_failures)
+    counted = np.isin(objs, np.concatenate([shared.blocks[k] for k in task.count_failures]
+                                           or [np.zeros(0, np.int64)]))
     cols = bad[:, : (bad.shape[1] if last else bad.shape[1] - 1)]
     failed = int(cols[counted].sum())
     grp = shared.group[objs]
     vmax = bd.v_max_km_s[objs]
-    n_a = task.a.size
+    n_a = rows_a.size
     n_c = r.shape[1] - 1
 
     if task.mode != "cross":
@@ -649,7 +690,7 @@ def _screen_grid(task: ScreenTask, shared: ScreenShared, r: np.ndarray, v: np.nd
     H = shared.coarse_s
     h = shared.scan_s
     m = int(round(H / h))
-    n_a = task.a.size
+    n_a = shared.blocks[task.a].size
     vmax = bd.v_max_km_s[objs]
     E = hermite_error_km(H, bd.b4_km_s4[objs])
     P, U = _scan_states(r, v, H, m)

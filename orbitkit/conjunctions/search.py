@@ -180,13 +180,8 @@ def find_conjunctions(
         bounds = _screen.OrbitBounds(*(getattr(bounds, f)[keep] for f in (
             "r_lo_km", "r_hi_km", "v_max_km_s", "b4_km_s4", "floor_km_s2")))
         n = len(objects)
-    # cross mode tests coarse intervals on exact samples first, so a larger interpolation
-    # error (wider margins on the few survivors) buys a longer SGP4 step
-    H = _screen.coarse_step_s(float(bounds.b4_km_s4.max()) if n else 1e-12,
-                              10.0 if cross else _screen.HERMITE_ERROR_KM)
-    target_h = scan_step_s or (60.0 if cross else 30.0)
-    m = max(1, math.ceil(H / target_h - 1e-9))
-    h = H / m
+    H, h = _screen.scan_steps(float(bounds.b4_km_s4.max()) if n else 1e-12,
+                              "cross" if cross else "grid", scan_step_s)
     shared = _screen.ScreenShared(
         satrecs=satrecs, jd0=jd0, fr0=fr0, duration_s=duration, threshold_km=threshold_km,
         coarse_s=H, scan_s=h, bounds=bounds, group=np.full(n, -1, dtype=np.int64),
