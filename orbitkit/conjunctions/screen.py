@@ -62,12 +62,14 @@ brute force).
 Tasks, for an executor
 ----------------------
 :func:`plan` cuts the work into :class:`ScreenTask` objects (object block x object block x
-time block). :func:`screen_task` is a pure, top-level function of ``(task, shared)``,
-where :class:`ScreenShared` holds what every worker needs once (element sets as sgp4
-parameters, bounds, the window); both pickle. :func:`merge` puts the task results together
-deterministically: each scan sample's cell belongs to one time block only, and any
-duplicate of a pair within 1 s is dropped. :func:`screen` runs the tasks through ``run``
-(default: a plain loop in this process), so a Dask client can run them instead.
+time block, the blocks named by number). :func:`screen_task` is a pure, top-level function
+of ``(task, shared)``, where :class:`ScreenShared` holds what every worker needs once
+(element sets as sgp4 parameters, bounds, the window, the object blocks); both pickle.
+:func:`merge` puts the task results together deterministically: each scan sample's cell
+belongs to one time block only, and any duplicate of a pair within 1 s is dropped.
+:func:`~orbitkit.conjunctions.search.find_conjunctions` runs the tasks on the executor it is
+given (this machine's cores by default, or a Dask cluster); :func:`run_serial` is the plain
+loop in this process.
 
 Skipped and counted: samples that sgp4 flags (decayed, eccentricity out of range) or
 below 100 km (a re-entered object) are not interpolated or screened; intervals touching
