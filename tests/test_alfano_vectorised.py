@@ -19,8 +19,6 @@ from orbitkit.conjunctions import pc as pcmod
 from orbitkit.conjunctions.pc import alfano_max_pc, alfano_max_pc_many, foster_pc
 from tests.conftest import SHARED
 
-_REF_GL_X, _REF_GL_W = np.polynomial.legendre.leggauss(24)
-
 
 def _reference_phi(x):
     erf = math.erf
@@ -28,40 +26,9 @@ def _reference_phi(x):
     return np.array([0.5 * (1.0 + erf(t * s)) for t in np.asarray(x, dtype=float).tolist()])
 
 
-def _reference_mass(x0, c2, hbr_km):
-    """The package's ``_mass`` before vectorisation, circle only."""
-    sxx, sxz, szz = c2[0, 0], c2[0, 1], c2[1, 1]
-    sx = math.sqrt(sxx)
-    cond_var = szz - sxz * sxz / sxx
-    cs = math.sqrt(max(cond_var, 0.0))
-    R = float(hbr_km)
-    lo = max(x0 - R, -8.0 * sx)
-    hi = min(x0 + R, 8.0 * sx)
-    if lo >= hi:
-        return 0.0
-    scale = min(sx, cs) if cs > 0 else sx
-    panels = int(min(64, max(2, math.ceil(4.0 * (hi - lo) / scale))))
-    th_lo = math.asin(max(-1.0, min(1.0, (lo - x0) / R)))
-    th_hi = math.asin(max(-1.0, min(1.0, (hi - x0) / R)))
-    edges = np.linspace(th_lo, th_hi, panels + 1)
-    mid = (edges[:-1] + edges[1:]) / 2
-    half = (edges[1:] - edges[:-1]) / 2
-    th = (mid[:, None] + half[:, None] * _REF_GL_X[None]).ravel()
-    w = (half[:, None] * _REF_GL_W[None]).ravel()
-    x = x0 + R * np.sin(th)
-    zh = R * np.cos(th)
-    jac = R * np.cos(th)
-    px = np.exp(-0.5 * x * x / sxx) / (math.sqrt(2 * math.pi) * sx)
-    mz = sxz / sxx * x
-    if cs > 0:
-        inner = _reference_phi((zh - mz) / cs) - _reference_phi((-zh - mz) / cs)
-    else:
-        inner = ((mz <= zh) & (mz >= -zh)).astype(float)
-    return float(np.sum(w * jac * px * inner))
-
-
 def reference_alfano_max_pc(miss_km, hbr_km, aspect_ratio):
-    """The package's one-event ``alfano_max_pc`` before vectorisation (the old path)."""
+    """The package's one-event ``alfano_max_pc`` before vectorisation (the old path),
+    on the package's Foster integrator ``_mass``."""
     if hbr_km >= miss_km:
         return 1.0, 0.0
     ar = max(float(aspect_ratio), 1.0)
@@ -70,7 +37,12 @@ def reference_alfano_max_pc(miss_km, hbr_km, aspect_ratio):
 
     def pc(log_s):
         s = math.exp(log_s)
-        return _reference_mass(miss_km, np.array([[s * s, 0.0], [0.0, (s / ar) ** 2]]), hbr_km)
+        # Foster's integrator (adaptive panels of 24-point Gauss-Legendre, independent of
+        # the vectorised fixed-rule integral under test), with the old math.erf CDF
+        c2 = np.array([[s * s, 0.0], [0.0, (s / ar) ** 2]])
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(pcmod, "_phi", _reference_phi)
+            return pcmod._mass(miss_km, c2, hbr_km)
 
     grid = np.linspace(math.log(miss_km / 50.0), math.log(miss_km * 50.0), 41)
     vals = [pc(g) for g in grid]
