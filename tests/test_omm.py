@@ -184,6 +184,9 @@ def test_epoch_forms(text, when):
     ({"BSTAR": "nan"}, "BSTAR", "finite"),
     ({"EPOCH": "2026-02-30T00:00:00"}, "EPOCH", "unparsable EPOCH"),
     ({"EPOCH": "yesterday"}, "EPOCH", "unparsable EPOCH"),
+    # an epoch past the times orbitkit represents: named, not propagated over centuries
+    ({"EPOCH": "2300-01-01T00:00:00"}, "EPOCH", "outside the times orbitkit represents"),
+    ({"EPOCH": "1600-001T00:00:00"}, "EPOCH", "1678-01-01 to 2261-12-31 UTC"),
     ({"REF_FRAME": "GCRF"}, "REF_FRAME", "TEME"),
     ({"MEAN_ELEMENT_THEORY": "SGP4-XP"}, "MEAN_ELEMENT_THEORY", "not SGP4"),
 ])

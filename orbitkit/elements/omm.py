@@ -43,6 +43,7 @@ from orbitkit.elements.ccsds_xml import local_name, parse_xml
 from orbitkit.elements.model import SOURCE_KINDS, ElementSet
 from orbitkit.elements.tle import SGP4_ERRORS, duplicate_error
 from orbitkit.errors import ElementFileError, ElementParseError
+from orbitkit.timeutil import TIME_RANGE_END, TIME_RANGE_FIRST, TIME_RANGE_TEXT
 
 __all__ = [
     "OMM_REQUIRED",
@@ -197,8 +198,14 @@ def parse_epoch(text: Any) -> datetime:
     else:
         base = datetime(int(year), int(month), int(day), tzinfo=UTC)  # ValueError if bad
     micros = round(int(frac[:7].ljust(7, "0")) / 10) if frac else 0  # 7 digits, rounded
-    return base + timedelta(hours=int(hh), minutes=int(mi), seconds=int(ss),
-                            microseconds=micros)
+    epoch = base + timedelta(hours=int(hh), minutes=int(mi), seconds=int(ss),
+                             microseconds=micros)
+    # every time orbitkit takes in is held to this range (nanosecond times wrap beyond it);
+    # an epoch outside it would be propagated over centuries towards the requested times
+    if not TIME_RANGE_FIRST <= epoch < TIME_RANGE_END:
+        raise ValueError(f"epoch {epoch:%Y-%m-%dT%H:%M:%S}Z is outside the times orbitkit "
+                         f"represents, {TIME_RANGE_TEXT}")
+    return epoch
 
 
 def _leap(year: int) -> bool:
