@@ -79,6 +79,28 @@ def test_chan_matches_cara_when_the_body_is_small():
         case["expected_pc"], rel=1e-3)
 
 
+@pytest.mark.skipif(not CASES, reason=f"CARA cases not found at {CASES_FILE}")
+def test_chan_warns_where_its_series_is_unreliable():
+    """On the Alfano 2009 cases the hard body is 0.5-50 times the smaller sigma and Chan is
+    off Foster by up to 30x: each gets a ChanAccuracyWarning; the Omitron case (0.025)
+    gets none."""
+    from orbitkit.conjunctions.pc import ChanAccuracyWarning
+
+    for case in PD_CASES:
+        if case["hbr_type"] != "circle":
+            continue
+        r1, v1, c1, r2, v2, c2 = _inputs(case)
+        f = foster_pc(r1, v1, c1, r2, v2, c2, case["hbr_km"])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ch = chan_pc(r1, v1, c1, r2, v2, c2, case["hbr_km"])
+        warned = any(issubclass(w.category, ChanAccuracyWarning) for w in caught)
+        if case["name"].startswith("Omitron"):
+            assert not warned and ch == pytest.approx(f, rel=1e-3)
+        else:
+            assert warned, case["name"]
+
+
 def test_chan_agrees_with_foster_for_small_bodies():
     """Random encounters with the hard body under a tenth of the smaller sigma: Chan within
     1 % of Foster (Chan's series is exact for a circle in the isotropic space; the

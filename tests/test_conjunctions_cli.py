@@ -195,6 +195,19 @@ def test_pc_verb_reproduces_cara_from_cdm_files(case, tmp_path, capsys):
     assert ndm.NdmIo().from_path(path).body.relative_metadata_data.tca == case["tca"]
 
 
+@pytest.mark.skipif(not CDM_CASES, reason=f"CARA cases not found at {CASES_FILE}")
+def test_pc_verb_warns_about_chan_on_a_large_body(tmp_path, capsys):
+    """``--method chan`` on an Alfano 2009 GEO case (hard body ~10 times the smaller sigma)
+    still answers, and says on stderr that Foster is the reliable value there."""
+    (case,) = [c for c in CDM_CASES if c["name"] == "Alfano2009_Case01"]
+    path = tmp_path / "case01.cdm"
+    path.write_text(_cdm_from_case(case))
+    code, out, err = _run(capsys, "pc", str(path), "--method", "chan", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["method"] == "CHAN-1997"
+    assert "Chan's equal-area series is unreliable" in err and "Foster" in err
+
+
 @pytest.mark.parametrize("argv, needle", [
     (["conjunctions", "all", "--start", START], "--elements"),
     (["conjunctions", "all", "--elements", "/nonexistent.tle"], "does not exist"),
