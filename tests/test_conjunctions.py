@@ -254,7 +254,7 @@ def test_close_pairs_finds_every_close_pair():
     P = rng.uniform(-300, 300, size=(150, 4, 3))
     P[3, 2] = np.nan
     rows = np.zeros(150, bool)
-    rows[[1, 5, 7, 50]] = True
+    rows[[1, 5, 7, 50, 100]] = True
     ref = {(i, k, s) for s in range(4) for i in range(150) for k in range(i + 1, 150)
            if np.linalg.norm(P[i, s] - P[k, s]) <= 60.0}
     found = set(zip(*[x.tolist() for x in scr.close_pairs(P, 60.0)], strict=True))
@@ -263,3 +263,7 @@ def test_close_pairs_finds_every_close_pair():
            if (rows[i] or rows[k]) and np.linalg.norm(P[i, s] - P[k, s]) <= 90.0}
     both = set(zip(*[x.tolist() for x in scr.close_pairs(P, 60.0, rows, 90.0)], strict=True))
     assert both == ref | far and len(far - ref) > 0
+    # two blocks of one task (rows below 70, and from 70 on): only the pairs across them
+    across = set(zip(*[x.tolist() for x in scr.close_pairs(P, 60.0, rows, 90.0, split=70)],
+                     strict=True))
+    assert across == {t for t in ref | far if t[0] < 70 <= t[1]}
