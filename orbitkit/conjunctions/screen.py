@@ -498,9 +498,16 @@ def close_pairs(P: np.ndarray, radius_km: float, rows: np.ndarray | None = None,
 
     ii, kk, ss = [], [], []
 
-    def add(p: np.ndarray, q: np.ndarray) -> None:
-        # p, q: point numbers of X; the pair (min, max) of their rows at p's column
+    def add(p: np.ndarray, q: np.ndarray, ordered: bool = False) -> None:
+        # p, q: point numbers of X; the pair (lower, higher row) at p's column. Points are
+        # numbered column by column and row by row, so query_pairs' p < q is already the
+        # row order within a column, as is a block split's
         a, b = obj[p], obj[q]
+        if ordered:
+            ii.append(a)
+            kk.append(b)
+            ss.append(smp[p].astype(np.int64))
+            return
         keep = a != b
         ii.append(np.minimum(a, b)[keep])
         kk.append(np.maximum(a, b)[keep])
@@ -509,7 +516,7 @@ def close_pairs(P: np.ndarray, radius_km: float, rows: np.ndarray | None = None,
     if split is None:
         trees = [(tree_of(None), np.arange(obj.size))]
         pairs = trees[0][0].query_pairs(radius_km, output_type="ndarray")
-        add(pairs[:, 0], pairs[:, 1])
+        add(pairs[:, 0], pairs[:, 1], ordered=True)
     else:
         sides = [np.flatnonzero(obj < split), np.flatnonzero(obj >= split)]
         if not (sides[0].size and sides[1].size):
@@ -517,7 +524,7 @@ def close_pairs(P: np.ndarray, radius_km: float, rows: np.ndarray | None = None,
         trees = [(tree_of(x), x) for x in sides]
         found = trees[0][0].sparse_distance_matrix(trees[1][0], radius_km,
                                                     output_type="ndarray")
-        add(sides[0][found["i"]], sides[1][found["j"]])
+        add(sides[0][found["i"]], sides[1][found["j"]], ordered=True)
     if rows is not None and rows_radius_km > radius_km:
         marked = np.asarray(rows, dtype=bool)[obj]
         for k, (tree, members) in enumerate(trees):
