@@ -740,8 +740,6 @@ def _screen_grid(task: ScreenTask, shared: ScreenShared, r: np.ndarray, v: np.nd
                              D + 2.0 * E.max() + vmax.max() * h,
                              split=None if task.b is None else n_a)
     keep = np.ones(ii.size, dtype=bool)
-    if task.b is not None:  # cross-block pairs only
-        keep &= (ii < n_a) != (kk < n_a)
     if task.c0 > 0:  # the first sample's cell is the previous time block's last
         keep &= ss > 0
     grp = shared.group[objs]
