@@ -115,6 +115,8 @@ _EXPORTS: dict[str, str] = {
     "foster_pc": "orbitkit.conjunctions",
     "chan_pc": "orbitkit.conjunctions",
     "alfano_max_pc": "orbitkit.conjunctions",
+    "alfano_max_pc_many": "orbitkit.conjunctions",
+    "ChanAccuracyWarning": "orbitkit.conjunctions",
     "read_cdm": "orbitkit.conjunctions.cdm",
     "write_cdm": "orbitkit.conjunctions.cdm",
 }

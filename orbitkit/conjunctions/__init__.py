@@ -15,7 +15,13 @@ from orbitkit.conjunctions.events import (
     Conjunction,
     ConjunctionSearch,
 )
-from orbitkit.conjunctions.pc import alfano_max_pc, chan_pc, foster_pc
+from orbitkit.conjunctions.pc import (
+    ChanAccuracyWarning,
+    alfano_max_pc,
+    alfano_max_pc_many,
+    chan_pc,
+    foster_pc,
+)
 from orbitkit.conjunctions.search import find_conjunctions, hard_body_radius_m
 
 __all__ = [
@@ -29,4 +35,6 @@ __all__ = [
     "foster_pc",
     "chan_pc",
     "alfano_max_pc",
+    "alfano_max_pc_many",
+    "ChanAccuracyWarning",
 ]
